@@ -1,0 +1,278 @@
+/**
+ * A real Apache RocketMQ 5.x for tests, benchmarks and the demo.
+ *
+ *   node scripts/broker.ts start | stop | status | classpath
+ *
+ * How the cluster is found, in order:
+ *  1. ROCKETMQ_NAMESRV (and ROCKETMQ_ENDPOINTS for the gRPC proxy): an existing cluster.
+ *  2. A local broker of ours already answering on the configured ports: reused.
+ *  3. A Docker engine that answers: testcontainers with the apache/rocketmq image.
+ *  4. Otherwise: name server + broker + proxy from Maven Central jars (scripts/broker/pom.xml),
+ *     started with the machine's JDK 17 as two JVMs (name server; proxy in "local" mode,
+ *     which hosts the broker in the same JVM to spare the 2-core machine a third JVM).
+ *
+ * Ports (override with env): ROCKETMQ_NAMESRV_PORT 9876, ROCKETMQ_BROKER_PORT 10911,
+ * ROCKETMQ_PROXY_PORT 8081 (gRPC), ROCKETMQ_PROXY_REMOTING_PORT 8080.
+ * State, logs and the store live in $TMPDIR/rocketmq-webstreams-<namesrv port>.
+ */
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const pom = join(root, "scripts", "broker", "pom.xml");
+
+export const ports = {
+  namesrv: Number(process.env.ROCKETMQ_NAMESRV_PORT ?? 9876),
+  broker: Number(process.env.ROCKETMQ_BROKER_PORT ?? 10911),
+  grpc: Number(process.env.ROCKETMQ_PROXY_PORT ?? 8081),
+  proxyRemoting: Number(process.env.ROCKETMQ_PROXY_REMOTING_PORT ?? 8080),
+} as const;
+
+export const stateDir = join(tmpdir(), `rocketmq-webstreams-${ports.namesrv}`);
+
+export interface Cluster {
+  kind: "existing" | "local-reused" | "local-started" | "testcontainers";
+  namesrv: string;
+  endpoints: string;
+  /** JVM classpath holding mqadmin (rocketmq-tools); absent for an existing cluster without jars. */
+  classpath?: string;
+  home?: string;
+}
+
+function log(msg: string): void {
+  process.stderr.write(`[broker] ${msg}\n`);
+}
+
+/** The Maven-resolved classpath of namesrv + broker + proxy + tools, cached per pom content. */
+export function classpath(): string {
+  const pomText = readFileSync(pom, "utf8");
+  const version = /<rocketmq\.version>([^<]+)</.exec(pomText)?.[1] ?? "unknown";
+  const file = join(tmpdir(), `rocketmq-webstreams-classpath-${version}.txt`);
+  if (!existsSync(file)) {
+    log(`resolving org.apache.rocketmq ${version} jars with Maven`);
+    const r = spawnSync("mvn", ["-q", "-B", "-f", pom, "dependency:build-classpath", `-Dmdep.outputFile=${file}`], {
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+    if (r.status !== 0) throw new Error(`mvn dependency:build-classpath failed (exit ${r.status}); see output above`);
+  }
+  return readFileSync(file, "utf8").trim();
+}
+
+export function rocketmqVersion(): string {
+  return /<rocketmq\.version>([^<]+)</.exec(readFileSync(pom, "utf8"))?.[1] ?? "unknown";
+}
+
+function portOpen(port: number, host = "127.0.0.1", timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once("connect", () => done(true));
+    socket.once("error", () => done(false));
+  });
+}
+
+/** Runs mqadmin (org.apache.rocketmq.tools) with the given arguments; returns stdout. */
+export function mqadmin(args: string[], cp = classpath(), home = stateDir): string {
+  mkdirSync(home, { recursive: true });
+  const r = spawnSync(
+    "java",
+    ["-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", `-Duser.home=${home}`, "-cp", cp,
+      "org.apache.rocketmq.tools.command.MQAdminStartup", ...args],
+    { env: { ...process.env, ROCKETMQ_HOME: home }, encoding: "utf8", timeout: 60_000 },
+  );
+  if (r.error) throw r.error;
+  return `${r.stdout}${r.stderr}`;
+}
+
+function writeConfigs(): { namesrvConf: string; brokerConf: string; proxyConf: string } {
+  mkdirSync(join(stateDir, "store"), { recursive: true });
+  const namesrvConf = join(stateDir, "namesrv.properties");
+  writeFileSync(namesrvConf, `listenPort=${ports.namesrv}\n`);
+  const brokerConf = join(stateDir, "broker.conf");
+  writeFileSync(
+    brokerConf,
+    [
+      "brokerClusterName=DefaultCluster",
+      "brokerName=broker-a",
+      "brokerId=0",
+      "brokerIP1=127.0.0.1",
+      `listenPort=${ports.broker}`,
+      `namesrvAddr=127.0.0.1:${ports.namesrv}`,
+      `storePathRootDir=${join(stateDir, "store")}`,
+      `storePathCommitLog=${join(stateDir, "store", "commitlog")}`,
+      // small files: the 2-core test machine and its disk are shared with everything else
+      "mappedFileSizeCommitLog=67108864",
+      "mappedFileSizeConsumeQueue=600000",
+      "maxIndexNum=10000",
+      "maxHashSlotNum=4000",
+      "autoCreateTopicEnable=true",
+      "autoCreateSubscriptionGroup=true",
+      "enablePropertyFilter=true",
+      "flushDiskType=ASYNC_FLUSH",
+      "diskMaxUsedSpaceRatio=95",
+      "",
+    ].join("\n"),
+  );
+  const proxyConf = join(stateDir, "proxy.json");
+  writeFileSync(
+    proxyConf,
+    JSON.stringify({
+      rocketMQClusterName: "DefaultCluster",
+      namesrvAddr: `127.0.0.1:${ports.namesrv}`,
+      grpcServerPort: ports.grpc,
+      remotingListenPort: ports.proxyRemoting,
+    }),
+  );
+  return { namesrvConf, brokerConf, proxyConf };
+}
+
+function startJvm(name: string, heap: string, mainClass: string, args: string[], cp: string): number {
+  const out = openSync(join(stateDir, `${name}.out`), "a");
+  const child = spawn(
+    "java",
+    [`-Xms${heap}`, `-Xmx${heap}`, "-XX:MaxDirectMemorySize=256m", "-XX:+UseG1GC", "-XX:ActiveProcessorCount=2",
+      `-Duser.home=${stateDir}`, "-Drocketmq.client.logUseSlf4j=false", "-cp", cp, mainClass, ...args],
+    { detached: true, stdio: ["ignore", out, out], env: { ...process.env, ROCKETMQ_HOME: stateDir } },
+  );
+  child.unref();
+  writeFileSync(join(stateDir, `${name}.pid`), String(child.pid));
+  return child.pid ?? -1;
+}
+
+async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; logs in ${stateDir}`);
+}
+
+/** True when the broker is registered and a topic can be created through mqadmin. */
+function topicCreatable(cp: string): boolean {
+  const out = mqadmin(["updateTopic", "-n", `127.0.0.1:${ports.namesrv}`, "-c", "DefaultCluster", "-t", "rmqws_ready_check", "-r", "4", "-w", "4"], cp);
+  return /create topic to .* success/i.test(out);
+}
+
+async function localRunning(): Promise<boolean> {
+  return (await portOpen(ports.namesrv)) && (await portOpen(ports.broker)) && (await portOpen(ports.grpc));
+}
+
+function dockerAnswers(): boolean {
+  try {
+    execFileSync("docker", ["info", "--format", "{{.ServerVersion}}"], { stdio: "pipe", timeout: 5000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function startTestcontainers(): Promise<Cluster> {
+  // Brokers advertise their own configured port, so host port = container port.
+  const { GenericContainer, Wait, Network } = await import("testcontainers");
+  const image = `apache/rocketmq:${rocketmqVersion()}`;
+  const network = await new Network().start();
+  await new GenericContainer(image)
+    .withNetwork(network).withNetworkAliases("namesrv")
+    .withExposedPorts({ container: 9876, host: ports.namesrv })
+    .withCommand(["sh", "mqnamesrv"])
+    .withWaitStrategy(Wait.forLogMessage(/boot success/)).start();
+  await new GenericContainer(image)
+    .withNetwork(network)
+    .withEnvironment({ NAMESRV_ADDR: "namesrv:9876" })
+    .withExposedPorts({ container: 10911, host: ports.broker }, { container: 8081, host: ports.grpc })
+    .withCopyContentToContainer([{ content: "brokerIP1=127.0.0.1\nautoCreateTopicEnable=true\nenablePropertyFilter=true\n", target: "/home/rocketmq/broker.conf" }])
+    .withCommand(["sh", "mqbroker", "--enable-proxy", "-c", "/home/rocketmq/broker.conf"])
+    .withWaitStrategy(Wait.forLogMessage(/rocketmq-proxy startup successfully/)).start();
+  return { kind: "testcontainers", namesrv: `127.0.0.1:${ports.namesrv}`, endpoints: `127.0.0.1:${ports.grpc}` };
+}
+
+/** Finds or starts a cluster; idempotent. */
+export async function ensureBroker(): Promise<Cluster> {
+  if (process.env.ROCKETMQ_NAMESRV) {
+    let cp: string | undefined;
+    try { cp = classpath(); } catch { cp = undefined; }
+    return {
+      kind: "existing",
+      namesrv: process.env.ROCKETMQ_NAMESRV,
+      endpoints: process.env.ROCKETMQ_ENDPOINTS ?? process.env.ROCKETMQ_NAMESRV.replace(/:\d+$/, ":8081"),
+      ...(cp ? { classpath: cp, home: stateDir } : {}),
+    };
+  }
+  const namesrv = `127.0.0.1:${ports.namesrv}`;
+  const endpoints = `127.0.0.1:${ports.grpc}`;
+  const cp = classpath();
+  if (await localRunning()) {
+    return { kind: "local-reused", namesrv, endpoints, classpath: cp, home: stateDir };
+  }
+  if (process.env.ROCKETMQ_USE_DOCKER !== "0" && dockerAnswers()) {
+    const cluster = await startTestcontainers();
+    return { ...cluster, classpath: cp, home: stateDir };
+  }
+  const t0 = Date.now();
+  const { namesrvConf, brokerConf, proxyConf } = writeConfigs();
+  if (!(await portOpen(ports.namesrv))) {
+    startJvm("namesrv", "128m", "org.apache.rocketmq.namesrv.NamesrvStartup", ["-c", namesrvConf], cp);
+    await waitFor(`name server on ${ports.namesrv}`, () => portOpen(ports.namesrv), 60_000);
+  }
+  startJvm("proxy", "768m", "org.apache.rocketmq.proxy.ProxyStartup", ["-pc", proxyConf, "-bc", brokerConf, "-pm", "local"], cp);
+  await waitFor(`broker on ${ports.broker}`, () => portOpen(ports.broker), 120_000);
+  await waitFor(`proxy gRPC on ${ports.grpc}`, () => portOpen(ports.grpc), 120_000);
+  await waitFor("broker registered and topic creatable", () => topicCreatable(cp), 120_000);
+  log(`local broker started in ${((Date.now() - t0) / 1000).toFixed(1)} s (RocketMQ ${rocketmqVersion()}, state ${stateDir})`);
+  return { kind: "local-started", namesrv, endpoints, classpath: cp, home: stateDir };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Stops the local JVMs this script started (proxy first, so the broker unregisters). */
+export async function stopBroker(): Promise<void> {
+  for (const name of ["proxy", "namesrv"]) {
+    const file = join(stateDir, `${name}.pid`);
+    if (!existsSync(file)) continue;
+    const pid = Number(readFileSync(file, "utf8"));
+    if (alive(pid)) {
+      process.kill(pid, "SIGTERM");
+      const deadline = Date.now() + 20_000;
+      while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      if (alive(pid)) process.kill(pid, "SIGKILL");
+      log(`stopped ${name} (pid ${pid})`);
+    }
+    rmSync(file);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const command = process.argv[2] ?? "status";
+  if (command === "start") {
+    const c = await ensureBroker();
+    console.log(JSON.stringify(c.classpath ? { ...c, classpath: "(maven)" } : c));
+  } else if (command === "stop") {
+    await stopBroker();
+  } else if (command === "status") {
+    console.log((await localRunning()) ? "running" : "stopped");
+  } else if (command === "classpath") {
+    console.log(classpath());
+  } else if (command === "clean") {
+    await stopBroker();
+    rmSync(stateDir, { recursive: true, force: true });
+  } else {
+    console.error("usage: node scripts/broker.ts start|stop|status|classpath|clean");
+    process.exit(2);
+  }
+}
