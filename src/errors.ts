@@ -65,26 +65,34 @@ export abstract class RocketMQError extends Error {
 /** A configuration key is missing, unknown or has a bad value. */
 export class ConfigError extends RocketMQError {
   readonly code = ErrorCodes.CONFIG_INVALID;
+  readonly key?: string;
+  readonly value?: unknown;
   constructor(
     message: string,
-    readonly key?: string,
-    readonly value?: unknown,
+    key?: string,
+    value?: unknown,
     options?: RocketMQErrorOptions,
   ) {
     super(message, options);
+    this.key = key;
+    this.value = value;
   }
 }
 
 /** A value handed to the toolkit (a record, a message, an argument) is not acceptable. */
 export class InputError extends RocketMQError {
   readonly code = ErrorCodes.INPUT_INVALID;
+  readonly field?: string;
+  readonly value?: unknown;
   constructor(
     message: string,
-    readonly field?: string,
-    readonly value?: unknown,
+    field?: string,
+    value?: unknown,
     options?: RocketMQErrorOptions,
   ) {
     super(message, options);
+    this.field = field;
+    this.value = value;
   }
 }
 
@@ -94,12 +102,14 @@ export class InputError extends RocketMQError {
 /** Could not connect to (or lost) a name server, broker or proxy. */
 export class ConnectionError extends RocketMQError {
   readonly code: ErrorCode;
+  readonly address: string;
   constructor(
     message: string,
-    readonly address: string,
+    address: string,
     options: RocketMQErrorOptions & { closed?: boolean } = {},
   ) {
     super(message, { retryable: true, ...options });
+    this.address = address;
     this.code = options.closed ? ErrorCodes.CONNECTION_CLOSED : ErrorCodes.CONNECTION_FAILED;
   }
 }
@@ -107,8 +117,10 @@ export class ConnectionError extends RocketMQError {
 /** A request got no answer in time. */
 export class TimeoutError extends RocketMQError {
   readonly code = ErrorCodes.TIMEOUT;
-  constructor(message: string, readonly timeoutMs: number, options?: RocketMQErrorOptions) {
+  readonly timeoutMs: number;
+  constructor(message: string, timeoutMs: number, options?: RocketMQErrorOptions) {
     super(message, { retryable: true, ...options });
+    this.timeoutMs = timeoutMs;
   }
 }
 
@@ -120,23 +132,29 @@ export class ProtocolError extends RocketMQError {
 /** The broker (or name server, or proxy) answered with a failure response code. */
 export class BrokerError extends RocketMQError {
   readonly code = ErrorCodes.BROKER_ERROR;
+  readonly responseCode: number;
+  readonly remark: string;
   constructor(
     message: string,
     /** The broker's numeric response code, as sent. */
-    readonly responseCode: number,
+    responseCode: number,
     /** The broker's remark, as sent. */
-    readonly remark: string,
+    remark: string,
     options?: RocketMQErrorOptions,
   ) {
     super(message, options);
+    this.responseCode = responseCode;
+    this.remark = remark;
   }
 }
 
 /** No route for a topic: unknown topic, or no readable/writable queue. */
 export class RouteError extends RocketMQError {
   readonly code = ErrorCodes.ROUTE_NOT_FOUND;
-  constructor(message: string, readonly topic: string, options?: RocketMQErrorOptions) {
+  readonly topic: string;
+  constructor(message: string, topic: string, options?: RocketMQErrorOptions) {
     super(message, options);
+    this.topic = topic;
   }
 }
 
@@ -146,36 +164,44 @@ export class RouteError extends RocketMQError {
 /** A send was not acknowledged; `unacknowledged` counts the records in doubt. */
 export class SendError extends RocketMQError {
   readonly code = ErrorCodes.SEND_FAILED;
+  readonly unacknowledged: number;
   constructor(
     message: string,
-    readonly unacknowledged: number,
+    unacknowledged: number,
     options?: RocketMQErrorOptions,
   ) {
     super(message, options);
+    this.unacknowledged = unacknowledged;
   }
 }
 
 /** An epoch could not complete; the pipeline stops rather than skipping it. */
 export class EpochError extends RocketMQError {
   readonly code = ErrorCodes.EPOCH_FAILED;
-  constructor(message: string, readonly epoch: number, options?: RocketMQErrorOptions) {
+  readonly epoch: number;
+  constructor(message: string, epoch: number, options?: RocketMQErrorOptions) {
     super(message, options);
+    this.epoch = epoch;
   }
 }
 
 /** An offset store holds data that fails its integrity check. */
 export class StoreCorruptError extends RocketMQError {
   readonly code = ErrorCodes.STORE_CORRUPT;
-  constructor(message: string, readonly location: string, options?: RocketMQErrorOptions) {
+  readonly location: string;
+  constructor(message: string, location: string, options?: RocketMQErrorOptions) {
     super(message, options);
+    this.location = location;
   }
 }
 
 /** An offset store could not read or write. */
 export class StoreError extends RocketMQError {
   readonly code = ErrorCodes.STORE_FAILED;
-  constructor(message: string, readonly location: string, options?: RocketMQErrorOptions) {
+  readonly location: string;
+  constructor(message: string, location: string, options?: RocketMQErrorOptions) {
     super(message, options);
+    this.location = location;
   }
 }
 
