@@ -32,6 +32,7 @@ export const ErrorCodes = {
   EPOCH_FAILED: "EPOCH_FAILED",
   STORE_CORRUPT: "STORE_CORRUPT",
   STORE_FAILED: "STORE_FAILED",
+  BARRIER_VIOLATION: "BARRIER_VIOLATION",
   // table DDL
   DDL_SYNTAX: "DDL_SYNTAX",
   DDL_INVALID: "DDL_INVALID",
@@ -202,6 +203,31 @@ export class StoreError extends RocketMQError {
   constructor(message: string, location: string, options?: RocketMQErrorOptions) {
     super(message, options);
     this.location = location;
+  }
+}
+
+/**
+ * A lifted user transform broke the barrier contract: when a barrier arrived,
+ * it had not emitted the output of every record written before it (it holds
+ * records across the barrier, which a crash would lose), or it emitted more
+ * than a one-to-one transform may.
+ */
+export class BarrierViolationError extends RocketMQError {
+  readonly code = ErrorCodes.BARRIER_VIOLATION;
+  readonly epoch: number;
+  readonly recordsIn: number;
+  readonly recordsOut: number;
+  constructor(
+    message: string,
+    epoch: number,
+    recordsIn: number,
+    recordsOut: number,
+    options?: RocketMQErrorOptions,
+  ) {
+    super(message, options);
+    this.epoch = epoch;
+    this.recordsIn = recordsIn;
+    this.recordsOut = recordsOut;
   }
 }
 
