@@ -73,8 +73,8 @@ export class CheckpointStream<T extends HasOrigin> extends TransformStream<Batch
           // asynchronous continuation may touch it.
           return Promise.resolve(options.start).then((start) => this.#begin(start));
         },
-        transform: (batch) => this.#pass(batch),
-        flush: () => this.#end(),
+        transform: (batch) => this.#guard(() => this.#pass(batch)),
+        flush: () => this.#guard(() => this.#end()),
         cancel: (reason) => this.#stop(reason),
       }),
       options.writableStrategy as QueuingStrategy<Batch<T>> | undefined,
@@ -117,6 +117,16 @@ export class CheckpointStream<T extends HasOrigin> extends TransformStream<Batch
     const waiting = this.#waiting.splice(0);
     for (const w of waiting) w.resolve(this.#inject());
     this.#arm();
+  }
+
+  /** A throw errors the stream without calling cancel: stop the timer here. */
+  #guard(step: () => void): void {
+    try {
+      step();
+    } catch (error) {
+      this.#stop(error);
+      throw error;
+    }
   }
 
   #pass(batch: Batch<T>): void {

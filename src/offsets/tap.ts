@@ -2,7 +2,8 @@ import type { Barrier, Flow } from "./flow.ts";
 
 /**
  * Calls `fn` for every record and `onBarrier` for every barrier, then passes
- * the chunk on unchanged (the same object). For logging and metrics.
+ * the chunk on unchanged (the same object; empty batches are dropped). For
+ * logging and metrics.
  *
  * @example
  * flow.pipeThrough(tap((r: Rec) => seen++, (b) => console.log("epoch", b.epoch)));
@@ -18,6 +19,7 @@ export class TapStream<T> extends TransformStream<Flow<T>, Flow<T>> {
       {
         transform(chunk, controller) {
           if (chunk.kind === "barrier") onBarrier?.(chunk);
+          else if (chunk.records.length === 0) return; // like every operator: no empty batches
           else for (const record of chunk.records) fn(record);
           controller.enqueue(chunk);
         },
