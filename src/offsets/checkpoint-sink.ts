@@ -51,7 +51,7 @@ export class CheckpointSinkStream<T> extends WritableStream<Flow<T>> {
   constructor(target: CheckpointSink<T>, epochs: EpochAcknowledger, strategy?: QueuingStrategy<Flow<T>>) {
     super(
       {
-        write: (chunk) => this.#guard(() => this.#write(chunk)),
+        write: (chunk) => (chunk.kind === "batch" && !this.#hookFailure ? this.#writeBatch(chunk.records) : this.#guard(() => this.#write(chunk))),
         close: () => this.#close(),
         abort: (reason) => this.#abort(reason),
       },
@@ -59,6 +59,23 @@ export class CheckpointSinkStream<T> extends WritableStream<Flow<T>> {
     );
     this.#target = target;
     this.#epochs = epochs;
+  }
+
+  /** The hot path: no extra async frame unless the target's write is async or fails. */
+  #writeBatch(records: readonly T[]): void | Promise<void> {
+    let written: void | Promise<void>;
+    try {
+      written = this.#target.write(records);
+    } catch (error) {
+      this.#epochs.fail(error);
+      throw error;
+    }
+    if (written instanceof Promise) {
+      return written.catch((error: unknown) => {
+        this.#epochs.fail(error);
+        throw error;
+      });
+    }
   }
 
   async #write(chunk: Flow<T>): Promise<void> {

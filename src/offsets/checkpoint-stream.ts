@@ -135,33 +135,46 @@ export class CheckpointStream<T extends HasOrigin> extends TransformStream<Batch
     }
     const records = batch.records;
     if (records.length === 0) return;
-    const offsets = this.#offsets;
+    // Batches usually hold runs of one queue with rising offsets: keep the
+    // run's max in locals and touch the map once per run, not per record.
+    let queue: MessageQueue | undefined;
+    let runMax = -1;
     let bytes = 0;
     for (let i = 0; i < records.length; i++) {
       const record = records[i]!;
-      const queue = record.queue;
-      // Sources reuse one MessageQueue object per queue and pull batches per
-      // queue, so caching the last key skips nearly every string build.
-      const key = queue === this.#lastQueue ? this.#lastKey : this.#keyOf(queue);
       const offset = record.queueOffset;
       if (!Number.isSafeInteger(offset) || offset < 0) {
         throw new InputError(`queueOffset must be a non-negative integer, got ${offset}`, "queueOffset", offset);
       }
-      const next = offset + 1;
-      const known = offsets.get(key);
-      if (known === undefined || next > known) offsets.set(key, next);
-      bytes += record.body?.byteLength ?? 0;
+      if (record.queue !== queue) {
+        if (queue !== undefined) this.#advance(queue, runMax);
+        queue = record.queue;
+        runMax = offset;
+      } else if (offset > runMax) {
+        runMax = offset;
+      }
+      const body = record.body;
+      if (body !== undefined) bytes += body.byteLength;
     }
+    this.#advance(queue!, runMax);
     this.#records += records.length;
     this.#bytes += bytes;
     this.#controller.enqueue(batch);
   }
 
-  #keyOf(queue: MessageQueue): string {
-    const key = queueKey(queue);
-    this.#lastQueue = queue;
-    this.#lastKey = key;
-    return key;
+  /** Raises the queue's next offset to `maxOffset + 1`. */
+  #advance(queue: MessageQueue, maxOffset: number): void {
+    // Sources reuse one MessageQueue object per queue, so caching the last
+    // key skips nearly every string build.
+    let key = this.#lastKey;
+    if (queue !== this.#lastQueue) {
+      key = queueKey(queue);
+      this.#lastQueue = queue;
+      this.#lastKey = key;
+    }
+    const next = maxOffset + 1;
+    const known = this.#offsets.get(key);
+    if (known === undefined || next > known) this.#offsets.set(key, next);
   }
 
   #inject(): Barrier {

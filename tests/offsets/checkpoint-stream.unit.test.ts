@@ -80,7 +80,8 @@ s("injects barriers on the interval only while records flow", async () => {
   const stream = new CheckpointStream<Rec>({ intervalMs: 15 });
   const barriers: Barrier[] = [];
   const reading = (async () => {
-    for await (const chunk of stream.readable) if (chunk.kind === "barrier") barriers.push(chunk);
+    const reader = stream.readable.getReader();
+    for (let r = await reader.read(); !r.done; r = await reader.read()) if (r.value.kind === "barrier") barriers.push(r.value);
   })();
   const writer = stream.writable.getWriter();
   await writer.write(batch(rec("a", 0, 0)));
