@@ -53,7 +53,12 @@ export class LiftedTransform<T, U> extends TransformStream<Flow<T>, Flow<U>> {
     super(cancellable<Flow<T>, Flow<U>>({
       // start runs inside super(), before `this` exists
       start: (c) => void (controller = c),
-      transform: (chunk, c) => this.#take(chunk, c),
+      transform: (chunk, c) =>
+        this.#take(chunk, c).catch(async (error: unknown) => {
+          // the lifted stream is failing: let the inner one go too
+          await this.#cancel(error);
+          throw error;
+        }),
       flush: (c) => this.#end(c),
       cancel: (reason) => this.#cancel(reason),
     }));

@@ -51,16 +51,26 @@ s("one-to-one: the same buffering transform passes when no record is in hand at 
   assert.equal(segments(out), { records: [[1, 2], [3, 4]], epochs: [1] });
 });
 
-s("one-to-one: a transform emitting timer-delayed output is detected", async () => {
+s("one-to-one: a transform emitting timer-delayed output is detected, and cancelled", async () => {
+  let cancelledLate = 0;
   const late = new TransformStream<number, number>({
     transform(n, c) {
-      // enqueues after transform() returned: the record is in memory only
-      setTimeout(() => c.enqueue(n), 20);
+      // enqueues after transform() returned: the record is in memory only.
+      // The lifted stream cancels this one when it fails, so the late
+      // enqueue finds it closed (a timer must expect that).
+      setTimeout(() => {
+        try {
+          c.enqueue(n);
+        } catch {
+          cancelledLate++;
+        }
+      }, 20);
     },
   });
   const error = await rejection(run([batch(1), barrier(1), batch(2)], liftTransform(late, { mode: "one-to-one" })));
   assert.instance(error, BarrierViolationError);
   await delay(30); // let the user transform's own timers fire before the suite ends
+  assert.is(cancelledLate, 1);
 });
 
 s("one-to-one: extra outputs are detected too", async () => {
