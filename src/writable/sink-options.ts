@@ -1,0 +1,72 @@
+/**
+ * Sink options: the seed's Properties keys with their defaults, or the same
+ * things typed in camelCase. Exactly one transport is chosen by what is
+ * configured: `nameServerAddress` (remoting) or `endpoints` (gRPC proxy).
+ */
+import { randomUUID } from "node:crypto";
+import * as t from "io-ts";
+import { AddressList, decodeOptions, NonNegativeIntFromInput, PositiveIntFromInput } from "../config/decode-options.ts";
+import { ConfigError } from "../errors.ts";
+
+/** Seed Properties key -> typed option name. */
+export const SinkPropertyKeys = {
+  "nameserver.address": "nameServerAddress",
+  "producer.group": "producerGroup",
+  "producer.retry.times": "retryTimes",
+  "producer.timeout": "sendTimeoutMs",
+} as const;
+
+const SinkOptionsCodec = t.partial({
+  nameServerAddress: AddressList,
+  endpoints: AddressList,
+  producerGroup: t.string,
+  retryTimes: NonNegativeIntFromInput,
+  sendTimeoutMs: PositiveIntFromInput,
+  maxInFlight: PositiveIntFromInput,
+  batchMaxMessages: PositiveIntFromInput,
+  batchMaxBytes: PositiveIntFromInput,
+  maxMessageBytes: PositiveIntFromInput,
+  accessKey: t.string,
+  secretKey: t.string,
+});
+
+export type SinkOptionsInput = t.TypeOf<typeof SinkOptionsCodec> | Readonly<Record<string, unknown>>;
+
+export interface SinkOptions {
+  readonly nameServerAddress?: string;
+  readonly endpoints?: string;
+  readonly producerGroup: string;
+  readonly retryTimes: number;
+  readonly sendTimeoutMs: number;
+  readonly maxInFlight?: number;
+  readonly batchMaxMessages?: number;
+  readonly batchMaxBytes?: number;
+  readonly maxMessageBytes: number;
+  readonly accessKey?: string;
+  readonly secretKey?: string;
+}
+
+/**
+ * Validates and completes sink options.
+ *
+ * @example
+ * parseSinkOptions({ "nameserver.address": "127.0.0.1:9876" }).retryTimes; // 3
+ */
+export function parseSinkOptions(input: SinkOptionsInput | Map<string, unknown>): SinkOptions {
+  const o = decodeOptions("sink options", SinkOptionsCodec, SinkPropertyKeys, input);
+  if ((o.nameServerAddress === undefined) === (o.endpoints === undefined)) {
+    throw new ConfigError(
+      "sink options: give exactly one of \"nameserver.address\" (nameServerAddress, remoting) or \"endpoints\" (gRPC proxy)",
+      "nameserver.address", o.nameServerAddress ?? o.endpoints);
+  }
+  if ((o.accessKey === undefined) !== (o.secretKey === undefined)) {
+    throw new ConfigError("sink options: accessKey and secretKey go together", o.accessKey ? "secretKey" : "accessKey", undefined);
+  }
+  return {
+    ...o,
+    producerGroup: o.producerGroup ?? `rmqws-producer-${randomUUID()}`,
+    retryTimes: o.retryTimes ?? 3,
+    sendTimeoutMs: o.sendTimeoutMs ?? 3000,
+    maxMessageBytes: o.maxMessageBytes ?? 4 * 1024 * 1024,
+  };
+}
