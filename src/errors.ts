@@ -98,6 +98,82 @@ export class InputError extends RocketMQError {
 }
 
 // ---------------------------------------------------------------------------
+// serde and selectors
+
+/** Where a record sits in its queue: enough to find it again with mqadmin or a pull. */
+export interface RecordLocation {
+  readonly topic: string;
+  readonly brokerName: string;
+  readonly queueId: number;
+  readonly queueOffset: number;
+  readonly msgId: string;
+}
+
+/**
+ * A record could not be decoded and the decode-failure policy is `fail`.
+ * Serde itself never throws: this wraps its `DecodeError` value when a stream must.
+ */
+export class DecodeFailedError extends RocketMQError {
+  readonly code = ErrorCodes.DECODE_FAILED;
+  /** The part that failed: `key`, `value`, `value.user.id`, `value[3]`. */
+  readonly field: string;
+  /** A bounded rendering of the offending value (raw bytes as hex). */
+  readonly value: string;
+  readonly location?: RecordLocation;
+  /** The record's raw value bytes, so it can be inspected or replayed. */
+  readonly raw?: Uint8Array;
+  constructor(
+    message: string,
+    field: string,
+    value: string,
+    options: RocketMQErrorOptions & { location?: RecordLocation; raw?: Uint8Array } = {},
+  ) {
+    super(message, options);
+    this.field = field;
+    this.value = value;
+    this.location = options.location;
+    this.raw = options.raw;
+  }
+}
+
+/** A value could not be serialized; wraps serde's `EncodeError` value when a stream must throw. */
+export class EncodeFailedError extends RocketMQError {
+  readonly code = ErrorCodes.ENCODE_FAILED;
+  readonly field: string;
+  readonly value: string;
+  constructor(message: string, field: string, value: string, options?: RocketMQErrorOptions) {
+    super(message, options);
+    this.field = field;
+    this.value = value;
+  }
+}
+
+/** A topic name breaks RocketMQ's rules (characters, length) or names a system topic. */
+export class TopicInvalidError extends RocketMQError {
+  readonly code = ErrorCodes.TOPIC_INVALID;
+  /** Where the name came from: `topic`, a record field name, an option key. */
+  readonly field: string;
+  readonly value: unknown;
+  constructor(message: string, field: string, value: unknown, options?: RocketMQErrorOptions) {
+    super(message, options);
+    this.field = field;
+    this.value = value;
+  }
+}
+
+/** A tag is empty, blank, too long, or contains `|` or control characters. */
+export class TagInvalidError extends RocketMQError {
+  readonly code = ErrorCodes.TAG_INVALID;
+  readonly field: string;
+  readonly value: unknown;
+  constructor(message: string, field: string, value: unknown, options?: RocketMQErrorOptions) {
+    super(message, options);
+    this.field = field;
+    this.value = value;
+  }
+}
+
+// ---------------------------------------------------------------------------
 // transport
 
 /** Could not connect to (or lost) a name server, broker or proxy. */
