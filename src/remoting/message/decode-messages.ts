@@ -245,6 +245,7 @@ function makeMessage(
 }
 
 function splitKeys(keys: string): string[] {
+  if (keys.indexOf(" ") < 0) return [keys];
   const out: string[] = [];
   for (const k of keys.split(" ")) if (k.length > 0) out.push(k);
   return out;

@@ -4,7 +4,7 @@
  * batch bodies (as UTF-8 bytes behind an int16 length).
  */
 import { InputError } from "../../errors.ts";
-import { NAME_VALUE_SEPARATOR, PROPERTY_SEPARATOR } from "./message-const.ts";
+import { MessageConst, NAME_VALUE_SEPARATOR, PROPERTY_SEPARATOR } from "./message-const.ts";
 
 const FORBIDDEN = /[\u0001\u0002]/;
 
@@ -66,12 +66,30 @@ export function parsePropertiesInto(text: string, map: Record<string, string>): 
     if (end - index >= 3) {
       const sep = text.indexOf(NAME_VALUE_SEPARATOR, index);
       if (sep > index && sep < end - 1) {
-        setProperty(map, text.slice(index, sep), text.slice(sep + 1, end));
+        setProperty(map, knownName(text, index, sep) ?? text.slice(index, sep), text.slice(sep + 1, end));
       }
     }
     index = end + 1;
   }
   return map;
+}
+
+/** System property names grouped by length, to reuse the constant strings. */
+const KNOWN_BY_LENGTH: string[][] = [];
+for (const name of Object.values(MessageConst)) (KNOWN_BY_LENGTH[name.length] ??= []).push(name);
+
+/**
+ * The constant string for a system property name found at text[start, end).
+ * Storing under an already-internalized key is much cheaper for V8 than
+ * under a fresh slice, and nearly every message carries several of them.
+ */
+function knownName(text: string, start: number, end: number): string | undefined {
+  const candidates = KNOWN_BY_LENGTH[end - start];
+  if (candidates === undefined) return undefined;
+  for (let i = 0; i < candidates.length; i++) {
+    if (text.startsWith(candidates[i]!, start)) return candidates[i];
+  }
+  return undefined;
 }
 
 /** Assigns without letting a property named `__proto__` change the prototype. */
