@@ -69,7 +69,7 @@ export function preview(value: unknown): string {
   if (typeof value === "symbol") return value.toString();
   let text: string;
   try {
-    text = JSON.stringify(value) ?? String(value);
+    text = JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v)) ?? String(value);
   } catch {
     text = Object.prototype.toString.call(value);
   }

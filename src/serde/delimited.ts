@@ -11,7 +11,7 @@
  *   `quote`, and a doubled quote inside it is one quote character; after the
  *   closing quote comes a delimiter or the end of the row;
  * - `escape` (off by default) makes the next character literal, in quoted and
- *   unquoted fields alike;
+ *   unquoted fields alike (`\t` is a `t`, not a tab: there are no C escapes);
  * - an unquoted, unescaped field equal to `nullLiteral` is `null`; quoting it
  *   makes it the string.
  * There is no line delimiter: newlines are ordinary characters.
@@ -164,7 +164,9 @@ export function formatDelimitedRow(fields: DelimitedRow, format: DelimitedFormat
       continue;
     }
     if (typeof value !== "string") return E.left(encodeError(`${field}[${column}]`, value, "expected a string or null"));
-    const needsCare = value.includes(delim) || (escape !== null && value.includes(escape)) ||
+    // The delimiter's first character, not the whole delimiter: with "||", a
+    // field ending in "|" would otherwise merge with the next delimiter.
+    const needsCare = value.includes(delim[0]!) || (escape !== null && value.includes(escape)) ||
       (quote !== null && value.startsWith(quote)) || value === nullLiteral;
     if (!needsCare) { parts.push(value); continue; }
     if (quote !== null) {
@@ -182,7 +184,9 @@ export function formatDelimitedRow(fields: DelimitedRow, format: DelimitedFormat
       parts.push(text);
     } else {
       return E.left(encodeError(`${field}[${column}]`, value,
-        value === nullLiteral ? "equals the nullLiteral and the format has no quote or escape" : "contains the delimiter and the format has no quote or escape"));
+        value === nullLiteral
+          ? "equals the nullLiteral and the format has no quote or escape"
+          : `contains ${delim.length === 1 ? "the delimiter" : `${JSON.stringify(delim[0])}, the delimiter's first character,`} and the format has no quote or escape`));
     }
   }
   return E.right(parts.join(delim));
