@@ -311,3 +311,40 @@ export class BarrierViolationError extends RocketMQError {
 export class StreamClosedError extends RocketMQError {
   readonly code = ErrorCodes.STREAM_CLOSED;
 }
+
+// ---------------------------------------------------------------------------
+// table DDL
+
+/**
+ * A `CREATE TABLE` statement does not follow the grammar. `line` and `column`
+ * are 1-based and point at the offending token; `found` is that token as
+ * written (or `end of input`).
+ */
+export class DdlSyntaxError extends RocketMQError {
+  readonly code = ErrorCodes.DDL_SYNTAX;
+  readonly line: number;
+  readonly column: number;
+  readonly expected: string;
+  readonly found: string;
+  constructor(line: number, column: number, expected: string, found: string, options?: RocketMQErrorOptions) {
+    super(`line ${line}, column ${column}: expected ${expected} but found ${found}`, options);
+    this.line = line;
+    this.column = column;
+    this.expected = expected;
+    this.found = found;
+  }
+}
+
+/**
+ * A `CREATE TABLE` statement parses but cannot be used: a duplicate column, a
+ * bad type parameter, an unknown metadata key, a read-only metadata column on
+ * a sink that is not `VIRTUAL`. `column` names the table column when there is one.
+ */
+export class DdlError extends RocketMQError {
+  readonly code = ErrorCodes.DDL_INVALID;
+  readonly column?: string;
+  constructor(message: string, column?: string, options?: RocketMQErrorOptions) {
+    super(message, options);
+    this.column = column;
+  }
+}
