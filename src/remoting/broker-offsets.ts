@@ -36,7 +36,9 @@ export async function queryConsumerOffset(
 
 /**
  * Stores the group's next offset for `mq`. `oneway` (what Java does) returns
- * once the request is written and gives no confirmation.
+ * once the request is written and gives no confirmation. 5.x brokers answer
+ * SUBSCRIPTION_GROUP_NOT_EXIST (26) for a group they have not seen yet: a
+ * heartbeat or a pull with that group creates it (autoCreateSubscriptionGroup).
  *
  * @example
  * await updateConsumerOffset(pool, addr, "G", mq, 42);
