@@ -6,6 +6,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { RouteError } from "../../src/errors.ts";
+import type { OutgoingMessage, SendResult } from "../../src/remoting/broker-send.ts";
 import { parseOffsetMsgId } from "../../src/remoting/message/mod.ts";
 import { randomName } from "../fixture/broker.ts";
 import { freshTopic, newClient, pullAll, sleep, text, utf8 } from "./client-helpers.ts";
@@ -33,12 +34,12 @@ s("send then pull back the same bytes, tags, keys, properties and ids", async ()
     const mq = { topic, brokerName: "broker-a", queueId: 1 };
     const allBytes = Uint8Array.from({ length: 256 }, (_, i) => i);
     const big = Uint8Array.from({ length: 200_000 }, (_, i) => (i * 7) & 0xff);
-    const sent = [
+    const sent: OutgoingMessage[] = [
       { body: allBytes, tags: "TagA", keys: ["order-1", "user-9"], properties: { tenant: "acme", "ключ": "значение ✓" } },
       { body: utf8.encode("héllo"), tags: "TagB", keys: "only-key" },
       { body: big, properties: { size: "big" } },
     ];
-    const results = [];
+    const results: SendResult[] = [];
     for (const m of sent) results.push(await client.send(mq, m, { producerGroup: "rt_producer" }));
     assert.equal(results.map((r) => [r.status, r.queueId, r.queueOffset]), [["SEND_OK", 1, 0], ["SEND_OK", 1, 1], ["SEND_OK", 1, 2]]);
     const got = await pullAll(client, mq, 3);
