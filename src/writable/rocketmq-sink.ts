@@ -1,0 +1,143 @@
+/**
+ * The seed's `RocketMQSink`: records in, messages stored by the broker.
+ *
+ * It is a `CheckpointSink` (src/offsets): in a checkpointed pipeline use
+ * `cp.sink(sink)`, and every barrier waits for `flush()`, i.e. for the broker
+ * to acknowledge everything before it. Outside checkpoints, `writable()` gives
+ * a plain `WritableStream` of records.
+ *
+ * Modes, as in the seed: sync (default), `withAsync(true)` (pipelined, bounded
+ * in flight), `withBatchFlushOnCheckpoint(true)` (buffered, batch requests,
+ * flushed at every barrier). Modes are fixed once the first record is written.
+ */
+import { InputError, SendError, StreamClosedError } from "../errors.ts";
+import type { CheckpointSink } from "../offsets/checkpoint-sink.ts";
+import type { OutgoingMessage } from "./outgoing-message.ts";
+import { validateOutgoingMessage } from "./outgoing-message.ts";
+import type { ProducerTransport } from "./producer-transport.ts";
+import { SendEngine, type SendMode, type SendStats } from "./send-engine.ts";
+
+/** Turns one record into a message; throws an InputError (or returns one) for a record it can't encode. */
+export type ToMessage<T> = (record: T) => OutgoingMessage;
+
+export interface RocketMQSinkInit<T> {
+  readonly transport: ProducerTransport;
+  readonly toMessage: ToMessage<T>;
+  readonly maxMessageBytes?: number;
+  readonly maxInFlight?: number;
+  readonly batchMaxMessages?: number;
+  readonly batchMaxBytes?: number;
+}
+
+export class RocketMQSink<T> implements CheckpointSink<T> {
+  readonly #init: RocketMQSinkInit<T>;
+  #async = false;
+  #batchOnCheckpoint = false;
+  #engine: SendEngine | undefined;
+  #written = 0;
+
+  constructor(init: RocketMQSinkInit<T>) {
+    if (typeof init?.toMessage !== "function") throw new TypeError("RocketMQSink needs a toMessage function");
+    if (typeof init.transport?.send !== "function") throw new TypeError("RocketMQSink needs a producer transport");
+    this.#init = init;
+  }
+
+  /** Pipelined sends with a bounded in-flight window; a failure errors the stream. */
+  withAsync(enabled: boolean): this {
+    this.#beforeStart("withAsync");
+    this.#async = enabled;
+    return this;
+  }
+
+  /** Buffer and send in batches; every checkpoint barrier flushes and awaits acknowledgement. */
+  withBatchFlushOnCheckpoint(enabled: boolean): this {
+    this.#beforeStart("withBatchFlushOnCheckpoint");
+    this.#batchOnCheckpoint = enabled;
+    return this;
+  }
+
+  get mode(): SendMode {
+    return this.#batchOnCheckpoint ? "batch" : this.#async ? "async" : "sync";
+  }
+
+  /** Acknowledged and not-yet-acknowledged message counts. */
+  get stats(): SendStats {
+    return this.#engine?.stats ?? { acknowledged: 0, unacknowledged: 0 };
+  }
+
+  /**
+   * Encodes every record first, so a record that can't be encoded fails this
+   * write before any of its batch is sent.
+   */
+  write(records: readonly T[]): Promise<void> {
+    const messages = new Array<OutgoingMessage>(records.length);
+    for (let i = 0; i < records.length; i++) {
+      try {
+        messages[i] = validateOutgoingMessage(this.#init.toMessage(records[i]!), this.#init.maxMessageBytes);
+      } catch (err) {
+        if (err instanceof InputError || err instanceof SendError) return Promise.reject(err);
+        return Promise.reject(new InputError(
+          `record ${this.#written + i} could not be turned into a message: ${(err as Error)?.message ?? String(err)}`,
+          "record", records[i], { cause: err }));
+      }
+    }
+    this.#written += records.length;
+    return this.#start().write(messages);
+  }
+
+  flush(): Promise<void> {
+    return this.#engine ? this.#engine.flush() : Promise.resolve();
+  }
+
+  async close(): Promise<void> {
+    if (this.#engine) await this.#engine.close();
+    else await this.#init.transport.close();
+  }
+
+  /** CheckpointSink's abort: the pipeline failed; stop sending (see {@link stop} for the count). */
+  async abort(_reason?: unknown): Promise<void> {
+    await this.stop();
+  }
+
+  /** Stops sending; resolves with how many accepted messages were never acknowledged. */
+  async stop(): Promise<number> {
+    if (!this.#engine) {
+      await this.#init.transport.close();
+      return 0;
+    }
+    return this.#engine.abort();
+  }
+
+  /**
+   * A plain WritableStream of records, for pipelines without checkpoints.
+   * `close()` flushes and waits; `abort()` stops and rejects with a
+   * SendError that counts the unacknowledged messages.
+   *
+   * @example
+   * await records.pipeTo(sink.writable());
+   */
+  writable(strategy?: QueuingStrategy<T>): WritableStream<T> {
+    return new WritableStream<T>({
+      write: (record) => this.write([record]),
+      close: () => this.close(),
+      abort: async (reason) => {
+        const lost = await this.stop();
+        if (lost > 0) throw new SendError(`sink aborted with ${lost} message(s) not acknowledged`, lost, { cause: reason });
+      },
+    }, strategy);
+  }
+
+  #beforeStart(method: string): void {
+    if (this.#engine) throw new StreamClosedError(`${method}() must be called before the first write`);
+  }
+
+  #start(): SendEngine {
+    this.#engine ??= new SendEngine(this.#init.transport, {
+      mode: this.mode,
+      ...(this.#init.maxInFlight !== undefined ? { maxInFlight: this.#init.maxInFlight } : {}),
+      ...(this.#init.batchMaxMessages !== undefined ? { batchMaxMessages: this.#init.batchMaxMessages } : {}),
+      ...(this.#init.batchMaxBytes !== undefined ? { batchMaxBytes: this.#init.batchMaxBytes } : {}),
+    });
+    return this.#engine;
+  }
+}
