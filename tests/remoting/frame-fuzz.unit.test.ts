@@ -81,36 +81,58 @@ function wellFormed(cmd: RemotingCommand): boolean {
     && (cmd.body === undefined || cmd.body instanceof Uint8Array);
 }
 
+/** Feeds `bytes` in chunks of `sizes`; returns the commands decoded, or the error thrown. */
+function feed(bytes: Uint8Array, sizes: readonly number[], n: number): { commands: number; error?: unknown } {
+  const decoder = new FrameDecoder({ maxFrameBytes: MAX_FRAME });
+  let commands = 0;
+  try {
+    let pos = 0;
+    for (const size of sizes) {
+      const chunk = bytes.subarray(pos, pos + size);
+      for (const cmd of decoder.push(chunk)) {
+        commands++;
+        if (!wellFormed(cmd)) assert.unreachable(`case ${n}: malformed command ${JSON.stringify(cmd)}`);
+      }
+      if (decoder.bufferedBytes > MAX_FRAME + 4 + chunk.length) assert.unreachable(`case ${n}: buffered ${decoder.bufferedBytes}`);
+      pos += size;
+    }
+    return { commands };
+  } catch (error) {
+    return { commands, error };
+  }
+}
+
 s(`${CASES} random and mutated streams give commands or ProtocolError, promptly and within bounds`, () => {
   const rand = prng(0x5eed);
   let decoded = 0;
   let rejected = 0;
-  let slowest = 0;
   for (let n = 0; n < CASES; n++) {
     const bytes = mutate(rand);
-    const decoder = new FrameDecoder({ maxFrameBytes: MAX_FRAME });
-    const started = performance.now();
-    try {
-      let pos = 0;
-      while (pos < bytes.length) {
-        const size = 1 + Math.floor(rand() * (rand() < 0.5 ? 8 : bytes.length));
-        const chunk = bytes.subarray(pos, pos + size);
-        for (const cmd of decoder.push(chunk)) {
-          decoded++;
-          if (!wellFormed(cmd)) assert.unreachable(`case ${n}: malformed command ${JSON.stringify(cmd)}`);
-        }
-        if (decoder.bufferedBytes > MAX_FRAME + 4 + chunk.length) assert.unreachable(`case ${n}: buffered ${decoder.bufferedBytes}`);
-        pos += size;
-      }
-    } catch (err) {
-      if (!(err instanceof ProtocolError)) {
-        throw new Error(`case ${n} threw ${(err as Error)?.constructor?.name}: ${err}`, { cause: err });
+    const sizes: number[] = [];
+    for (let pos = 0; pos < bytes.length;) {
+      const size = 1 + Math.floor(rand() * (rand() < 0.5 ? 8 : bytes.length));
+      sizes.push(size);
+      pos += size;
+    }
+    let started = performance.now();
+    const outcome = feed(bytes, sizes, n);
+    // This machine is shared: a GC pause or a descheduled thread can stall any one case, so
+    // a slow case is replayed, and only a case that is slow every time fails (a hang is never fast).
+    for (let replay = 0; replay < 3 && performance.now() - started > SLOW_MS; replay++) {
+      started = performance.now();
+      feed(bytes, sizes, n);
+    }
+    const took = performance.now() - started;
+    if (took > SLOW_MS) assert.unreachable(`case ${n} took ${took.toFixed(1)} ms on every replay`);
+    if (outcome.error !== undefined) {
+      if (!(outcome.error instanceof ProtocolError)) {
+        const err = outcome.error as Error;
+        throw new Error(`case ${n} threw ${err?.constructor?.name}: ${err}`, { cause: err });
       }
       rejected++;
     }
-    slowest = Math.max(slowest, performance.now() - started);
+    decoded += outcome.commands;
   }
-  assert.ok(slowest < SLOW_MS, `slowest case took ${slowest.toFixed(1)} ms`);
   // the generator must exercise both outcomes, or the test proves little
   assert.ok(decoded > 10_000, `only ${decoded} commands decoded`);
   assert.ok(rejected > 10_000, `only ${rejected} streams rejected`);
