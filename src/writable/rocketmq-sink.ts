@@ -10,7 +10,7 @@
  * in flight), `withBatchFlushOnCheckpoint(true)` (buffered, batch requests,
  * flushed at every barrier). Modes are fixed once the first record is written.
  */
-import { InputError, SendError, StreamClosedError } from "../errors.ts";
+import { InputError, RocketMQError, SendError, StreamClosedError } from "../errors.ts";
 import type { CheckpointSink } from "../offsets/checkpoint-sink.ts";
 import type { OutgoingMessage } from "./outgoing-message.ts";
 import { validateOutgoingMessage } from "./outgoing-message.ts";
@@ -75,7 +75,7 @@ export class RocketMQSink<T> implements CheckpointSink<T> {
       try {
         messages[i] = validateOutgoingMessage(this.#init.toMessage(records[i]!), this.#init.maxMessageBytes);
       } catch (err) {
-        if (err instanceof InputError || err instanceof SendError) return Promise.reject(err);
+        if (err instanceof RocketMQError) return Promise.reject(err);
         return Promise.reject(new InputError(
           `record ${this.#written + i} could not be turned into a message: ${(err as Error)?.message ?? String(err)}`,
           "record", records[i], { cause: err }));

@@ -1,6 +1,6 @@
 /**
- * The sink over the gRPC proxy (rocketmq-client-nodejs Producer), against the
- * real broker: every mode stores every record exactly as given, read back by
+ * The sink over both transports (remoting: our client; gRPC: the proxy through
+ * rocketmq-client-nodejs's Producer), against the real broker: every mode stores every record exactly as given, read back by
  * the official client's SimpleConsumer; in batch mode a completed epoch means
  * everything before its barrier is on the broker; bad input fails at its write.
  */
@@ -9,10 +9,11 @@ import * as assert from "uvu/assert";
 import { InputError } from "../../src/errors.ts";
 import { batchOf } from "../../src/offsets/flow.ts";
 import { checkpoint } from "../../src/offsets/checkpoint.ts";
-import { GrpcProducerTransport } from "../../src/writable/grpc-producer-transport.ts";
+import { createProducerTransport } from "../../src/writable/create-sink.ts";
 import { RocketMQSink } from "../../src/writable/rocketmq-sink.ts";
+import { parseSinkOptions } from "../../src/writable/sink-options.ts";
 import type { OutgoingMessage } from "../../src/writable/outgoing-message.ts";
-import { cluster, createTopic, randomName } from "../fixture/broker.ts";
+import { cluster, createTopic, mqadmin, randomName } from "../fixture/broker.ts";
 import { GrpcReadback } from "../fixture/grpc-readback.ts";
 
 const N = Number(process.env.SINK_ROUNDTRIP_N ?? 2000);
@@ -50,16 +51,24 @@ function assertStoredExactly(received: Map<string, import("rocketmq-client-nodej
   for (const row of expected) assert.equal(byId.get(row.id), row);
 }
 
-const s = suite("sink over gRPC (rocketmq-client-nodejs Producer)");
+const TRANSPORTS = {
+  remoting: () => ({ "nameserver.address": cluster().namesrv }),
+  grpc: () => ({ endpoints: cluster().endpoints }),
+} as const;
+const transport = (kind: keyof typeof TRANSPORTS) => createProducerTransport(parseSinkOptions(TRANSPORTS[kind]()));
+
+const s = suite("sink over remoting and gRPC");
+
+for (const kind of ["remoting", "grpc"] as const) {
 
 for (const mode of ["sync", "async", "batch"] as const) {
-  s(`${mode}: ${N} records round trip with bodies, keys, tags and properties intact`, async () => {
+  s(`${kind} ${mode}: ${N} records round trip with bodies, keys, tags and properties intact`, async () => {
     const topic = randomName(`sink_${mode}`);
     createTopic(topic, 4);
     const readback = new GrpcReadback(topic, randomName("readback"));
     await readback.start();
     const sink = new RocketMQSink<Row>({
-      transport: new GrpcProducerTransport({ endpoints: cluster().endpoints, topics: [topic] }),
+      transport: transport(kind),
       toMessage: toMessage(topic),
     }).withAsync(mode === "async").withBatchFlushOnCheckpoint(mode === "batch");
     const input = rows(N);
@@ -68,20 +77,25 @@ for (const mode of ["sync", "async", "batch"] as const) {
       for (const row of input) await w.write(row);
       await w.close();
       assert.equal(sink.stats, { acknowledged: N, unacknowledged: 0 });
-      assertStoredExactly(await readback.receive(N), input);
+      const received = await readback.receive(N);
+      assertStoredExactly(received, input);
+      // and the Java tool agrees on one of them
+      const sample = [...received.values()][N >> 1]!;
+      const out = mqadmin(["queryMsgById", "-n", cluster().namesrv, "-t", topic, "-i", sample.messageId]);
+      assert.match(out, new RegExp(`Keys:\\s+\\[${sample.keys[0]}\\]`), out);
     } finally {
       await readback.close();
     }
   });
 }
 
-s("batch mode: when an epoch completes, every record before its barrier is on the broker", async () => {
+s(`${kind} batch mode: when an epoch completes, every record before its barrier is on the broker`, async () => {
   const topic = randomName("sink_epoch");
   createTopic(topic, 2);
   const readback = new GrpcReadback(topic, randomName("readback"));
   await readback.start();
   const sink = new RocketMQSink<Row & { queue: { topic: string; brokerName: string; queueId: number }; queueOffset: number }>({
-    transport: new GrpcProducerTransport({ endpoints: cluster().endpoints, topics: [topic] }),
+    transport: transport(kind),
     toMessage: toMessage(topic),
     batchMaxMessages: 1000, // larger than an epoch: only the barrier's flush sends
   }).withBatchFlushOnCheckpoint(true);
@@ -109,13 +123,13 @@ s("batch mode: when an epoch completes, every record before its barrier is on th
   }
 });
 
-s("bad input fails at the write that carries it; earlier records are unaffected", async () => {
+s(`${kind}: bad input fails at the write that carries it; earlier records are unaffected`, async () => {
   const topic = randomName("sink_bad");
   createTopic(topic, 2);
   const readback = new GrpcReadback(topic, randomName("readback"));
   await readback.start();
   const sink = new RocketMQSink<Row>({
-    transport: new GrpcProducerTransport({ endpoints: cluster().endpoints, topics: [topic] }),
+    transport: transport(kind),
     toMessage: (row) => {
       if (row.id === 3) throw new Error("serializer exploded");
       if (row.id === 4) return { ...toMessage(topic)(row), topic: "bad topic" };
@@ -138,6 +152,19 @@ s("bad input fails at the write that carries it; earlier records are unaffected"
   } finally {
     await readback.close();
   }
+});
+
+}
+
+s("options: seed keys with defaults, and errors that name the key and value", () => {
+  const o = parseSinkOptions({ "nameserver.address": "127.0.0.1:9876" });
+  assert.is(o.retryTimes, 3);
+  assert.is(o.sendTimeoutMs, 3000);
+  assert.match(o.producerGroup, /^rmqws-producer-[0-9a-f-]{36}$/);
+  assert.throws(() => parseSinkOptions({ "nameserver.address": "127.0.0.1:9876", "producer.retry.times": "many" }),
+    /option "producer\.retry\.times" has value "many": expected non-negative integer/);
+  assert.throws(() => parseSinkOptions({ "nameserver.address": "127.0.0.1:9876", "producer.grup": "x" }), /unknown option "producer\.grup"/);
+  assert.throws(() => parseSinkOptions({}), /give exactly one of "nameserver\.address"/);
 });
 
 s.run();

@@ -1,0 +1,123 @@
+/**
+ * ProducerTransport over our own remoting client (`nameServerAddress`): the
+ * protocol every 4.x and 5.x cluster speaks, with batch requests.
+ *
+ * Queue selection: round robin over the topic's writable queues, or a hash
+ * of `shardingKey` for FIFO sends (same key, same queue, send order kept as
+ * long as the writes are sequential). A retryable failure moves the next
+ * attempt to a queue on another broker where the route has one, up to
+ * `retryTimes` extra attempts, as Java's DefaultMQProducer does.
+ */
+import { RocketMQError } from "../errors.ts";
+import { RemotingClient } from "../remoting/client.ts";
+import type { MessageQueue } from "../remoting/route.ts";
+import type { OutgoingMessage, SendReceipt } from "./outgoing-message.ts";
+import type { ProducerTransport } from "./producer-transport.ts";
+
+export interface RemotingProducerOptions {
+  readonly nameServerAddress: string;
+  readonly producerGroup: string;
+  readonly retryTimes?: number;
+  readonly sendTimeoutMs?: number;
+  readonly accessKey?: string;
+  readonly secretKey?: string;
+  /** Use an existing client (shared with a source); it is not closed by this transport. */
+  readonly client?: RemotingClient;
+}
+
+/** Java's String.hashCode, so FIFO keys land on the queue a Java producer with a hash selector would pick. */
+function javaStringHash(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (Math.imul(31, h) + s.charCodeAt(i)) | 0;
+  return h;
+}
+
+function isRetryable(err: unknown): boolean {
+  return err instanceof RocketMQError && err.retryable;
+}
+
+export class RemotingProducerTransport implements ProducerTransport {
+  readonly kind = "remoting" as const;
+  readonly #client: RemotingClient;
+  readonly #ownsClient: boolean;
+  readonly #group: string;
+  readonly #retryTimes: number;
+  readonly #timeoutMs: number;
+  #roundRobin = 0;
+
+  constructor(options: RemotingProducerOptions) {
+    this.#ownsClient = options.client === undefined;
+    this.#client = options.client ?? new RemotingClient({
+      nameServerAddress: options.nameServerAddress,
+      requestTimeoutMs: options.sendTimeoutMs ?? 3000,
+      ...(options.accessKey !== undefined ? { accessKey: options.accessKey } : {}),
+      ...(options.secretKey !== undefined ? { secretKey: options.secretKey } : {}),
+    });
+    this.#group = options.producerGroup;
+    this.#retryTimes = options.retryTimes ?? 3;
+    this.#timeoutMs = options.sendTimeoutMs ?? 3000;
+    this.#client.registerProducer(this.#group);
+  }
+
+  send(message: OutgoingMessage): Promise<SendReceipt> {
+    return this.#withRetries(message.topic, message.shardingKey, async (mq) => {
+      const r = await this.#client.send(mq, toRemoting(message), { producerGroup: this.#group, timeoutMs: this.#timeoutMs });
+      return { msgId: r.msgId, topic: mq.topic, brokerName: mq.brokerName, queueId: r.queueId, queueOffset: r.queueOffset };
+    });
+  }
+
+  /** One request per call; the caller keeps batches to one topic and within the broker's size limit. */
+  sendBatch(messages: readonly OutgoingMessage[]): Promise<SendReceipt[]> {
+    const topic = messages[0]?.topic;
+    if (topic === undefined) return Promise.resolve([]);
+    return this.#withRetries(topic, undefined, async (mq) => {
+      const r = await this.#client.sendBatch(mq, messages.map(toRemoting), { producerGroup: this.#group, timeoutMs: this.#timeoutMs });
+      return r.msgIds.map((msgId, i) => ({ msgId, topic, brokerName: mq.brokerName, queueId: r.queueId, queueOffset: r.queueOffset + i }));
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#ownsClient) await this.#client.close();
+  }
+
+  async #withRetries<R>(topic: string, shardingKey: string | undefined, attempt: (mq: MessageQueue) => Promise<R>): Promise<R> {
+    let lastBroker: string | undefined;
+    for (let tries = 0; ; tries++) {
+      const queues = await this.#client.writableQueues(topic);
+      const mq = this.#pick(queues, shardingKey, lastBroker);
+      try {
+        return await attempt(mq);
+      } catch (err) {
+        // FIFO sends stay on their queue: moving them would break the order.
+        if (tries >= this.#retryTimes || !isRetryable(err)) throw err;
+        lastBroker = shardingKey === undefined ? mq.brokerName : undefined;
+      }
+    }
+  }
+
+  #pick(queues: readonly MessageQueue[], shardingKey: string | undefined, avoidBroker: string | undefined): MessageQueue {
+    if (shardingKey !== undefined) return queues[Math.abs(javaStringHash(shardingKey) % queues.length)]!;
+    for (let i = 0; i < queues.length; i++) {
+      const mq = queues[this.#roundRobin++ % queues.length]!;
+      if (mq.brokerName !== avoidBroker) return mq;
+    }
+    return queues[this.#roundRobin++ % queues.length]!;
+  }
+}
+
+function toRemoting(message: OutgoingMessage) {
+  let properties = message.properties;
+  if (message.delayLevel !== undefined || message.deliveryTimestamp !== undefined || message.shardingKey !== undefined) {
+    const extra: Record<string, string> = { ...message.properties };
+    if (message.delayLevel !== undefined) extra.DELAY = String(message.delayLevel);
+    if (message.deliveryTimestamp !== undefined) extra.TIMER_DELIVER_MS = String(message.deliveryTimestamp);
+    if (message.shardingKey !== undefined) extra.__SHARDINGKEY = message.shardingKey;
+    properties = extra;
+  }
+  return {
+    body: message.body,
+    ...(message.tags !== undefined ? { tags: message.tags } : {}),
+    ...(message.keys !== undefined ? { keys: message.keys } : {}),
+    ...(properties !== undefined ? { properties } : {}),
+  };
+}
