@@ -1,0 +1,76 @@
+/**
+ * Command-line flags of bench/run.ts and the two presets.
+ *
+ *   --quick              small counts, 1 repetition, report to bench/results/quick.md
+ *   --only a,b           scenarios or contender names containing any of these substrings
+ *   --messages N         timed messages per repetition (source, async, batch)
+ *   --sync-messages N    timed messages per repetition in sink-sync
+ *   --warmup N           untimed messages before the timed ones
+ *   --reps N             repetitions per contender (interleaved across contenders)
+ *   --size BYTES         message body size
+ *   --out FILE           report path (the chart goes beside it, or to bench/throughput.svg for BENCHMARKS.md)
+ */
+import { join } from "node:path";
+import { root } from "./paths.ts";
+
+export interface BenchOptions {
+  readonly quick: boolean;
+  readonly only: readonly string[];
+  readonly messages: number;
+  readonly syncMessages: number;
+  readonly warmup: number;
+  readonly reps: number;
+  readonly size: number;
+  readonly queues: number;
+  readonly out: string;
+  readonly chart: string;
+  /** True when the counts are the full ones DESIGN §7 asks for. */
+  readonly fullSize: boolean;
+}
+
+/**
+ * The full run: 1M x 1 KiB. The sync scenario uses 100k because an
+ * acknowledged-one-at-a-time loop over the gRPC proxy runs at a few hundred
+ * messages per second on a small machine: 1M would take hours per contender.
+ */
+const FULL = { messages: 1_000_000, syncMessages: 100_000, warmup: 10_000, reps: 3, size: 1024 } as const;
+/** Small enough that every contender runs once in under 3 minutes on 2 cores with the broker up. */
+const QUICK = { messages: 1000, syncMessages: 200, warmup: 100, reps: 1, size: 1024 } as const;
+
+function positive(flag: string, value: string | undefined): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`${flag} needs a positive integer, got ${value}`);
+  return n;
+}
+
+export function parseOptions(argv: readonly string[]): BenchOptions {
+  const known = new Set(["--quick", "--only", "--messages", "--sync-messages", "--warmup", "--reps", "--size", "--out"]);
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!known.has(a)) throw new RangeError(`unknown flag ${a}; flags: ${[...known].join(" ")}`);
+    if (a === "--quick") flags.set(a, true);
+    else flags.set(a, argv[++i] ?? "");
+  }
+  const quick = flags.has("--quick");
+  const preset = quick ? QUICK : FULL;
+  const num = (flag: string, fallback: number) => (flags.has(flag) ? positive(flag, flags.get(flag) as string) : fallback);
+  const warmup = flags.has("--warmup") ? Number(flags.get("--warmup")) : preset.warmup;
+  if (!Number.isSafeInteger(warmup) || warmup < 0) throw new RangeError(`--warmup needs an integer >= 0`);
+  const o = {
+    quick,
+    only: flags.has("--only") ? String(flags.get("--only")).split(",").map((s) => s.trim()).filter(Boolean) : [],
+    messages: num("--messages", preset.messages),
+    syncMessages: num("--sync-messages", flags.has("--messages") && !flags.has("--sync-messages")
+      ? Math.min(num("--messages", preset.messages), preset.syncMessages) : preset.syncMessages),
+    warmup,
+    reps: num("--reps", preset.reps),
+    size: num("--size", preset.size),
+    queues: 8,
+  };
+  const out = flags.has("--out") ? String(flags.get("--out"))
+    : quick ? join(root, "bench", "results", "quick.md") : join(root, "BENCHMARKS.md");
+  const chart = out === join(root, "BENCHMARKS.md") ? join(root, "bench", "throughput.svg") : out.replace(/\.md$/, "") + ".svg";
+  const fullSize = !quick && o.messages >= FULL.messages && o.syncMessages >= FULL.syncMessages && o.reps >= 3;
+  return { ...o, out, chart, fullSize };
+}

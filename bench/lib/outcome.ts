@@ -1,0 +1,69 @@
+/** What a run produced, per scenario, and the checks that make it valid or not. */
+import type { Contender, ContenderResult, Scenario } from "../contenders/types.ts";
+import { rate, type Spread, spread } from "./stats.ts";
+
+export interface Attempt {
+  readonly contender: Contender;
+  readonly rep: number;
+  readonly result?: ContenderResult;
+  readonly error?: string;
+}
+
+export interface ScenarioOutcome {
+  readonly scenario: Scenario;
+  readonly topic: string;
+  readonly timed: number;
+  readonly warmup: number;
+  readonly attempts: Attempt[];
+  /** The broker's own count (topicStatus): for sinks, all they stored; for the source, the backlog. */
+  brokerCheck?: { readonly what: string; readonly expected: number; readonly stored: number };
+  readonly notes: string[];
+}
+
+export interface ContenderSummary {
+  readonly contender: Contender;
+  readonly rates: Spread | undefined;
+  readonly reps: number;
+  readonly failures: readonly string[];
+  /** CPU ms of the worker process per 1000 messages moved (warm-up included), median. */
+  readonly cpuPer1k?: number;
+  readonly peakRssMiB?: number;
+  readonly extra: string;
+}
+
+export function summarize(outcome: ScenarioOutcome): ContenderSummary[] {
+  const byContender = new Map<Contender, Attempt[]>();
+  for (const a of outcome.attempts) byContender.set(a.contender, [...(byContender.get(a.contender) ?? []), a]);
+  return [...byContender].map(([contender, attempts]) => {
+    const ok = attempts.flatMap((a) => (a.result ? [a.result] : []));
+    const cpu = ok.flatMap((r) => (typeof r.extra?.cpuMs === "number" ? [(r.extra.cpuMs * 1000) / r.total] : []));
+    const rss = ok.flatMap((r) => (r.peakRssMiB !== undefined ? [r.peakRssMiB] : []));
+    const dup = ok.flatMap((r) => (typeof r.extra?.duplicates === "number" ? [r.extra.duplicates] : []));
+    return {
+      contender,
+      rates: ok.length > 0 ? spread(ok.map((r) => rate(r.messages, r.ms))) : undefined,
+      reps: ok.length,
+      failures: attempts.flatMap((a) => (a.error ? [`rep ${a.rep}: ${a.error}`] : [])),
+      ...(cpu.length > 0 ? { cpuPer1k: spread(cpu).median } : {}),
+      ...(rss.length > 0 ? { peakRssMiB: Math.max(...rss) } : {}),
+      extra: dup.some((d) => d > 0) ? `redelivered ${dup.join("/")}` : "",
+    };
+  });
+}
+
+/** Reasons the scenario is invalid; empty when every contender moved exactly the same messages. */
+export function invalidReasons(outcome: ScenarioOutcome): string[] {
+  const expected = outcome.timed + outcome.warmup;
+  const reasons: string[] = [];
+  for (const a of outcome.attempts) {
+    if (a.error) reasons.push(`${a.contender.name} rep ${a.rep} failed: ${a.error}`);
+    else if (a.result && a.result.total !== expected) {
+      reasons.push(`${a.contender.name} rep ${a.rep} moved ${a.result.total} messages, expected ${expected}`);
+    }
+  }
+  const check = outcome.brokerCheck;
+  if (check && check.stored !== check.expected) {
+    reasons.push(`broker count mismatch (${check.what}): stored ${check.stored}, expected ${check.expected}`);
+  }
+  return reasons;
+}

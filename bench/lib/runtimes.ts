@@ -1,0 +1,46 @@
+/**
+ * How each runtime starts a worker: the binaries `npm ci` put in
+ * node_modules/.bin, and the JVM with the flags BENCHMARKS.md states.
+ */
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Runtime } from "../contenders/types.ts";
+import { root } from "./paths.ts";
+
+const bin = (name: string) => join(root, "node_modules", ".bin", name);
+
+/** JVM flags of the Java contenders: a fixed heap (no resize pauses), G1 (the JDK 17 default). */
+export const JVM_FLAGS = ["-Xms512m", "-Xmx512m", "-XX:+UseG1GC", "-XX:+UseStringDeduplication"] as const;
+
+export function command(runtime: Runtime, entry: string, javaClasspath?: string, javaHome?: string): string[] {
+  switch (runtime) {
+    case "node": return [bin("node"), join(root, entry)];
+    case "deno": return [bin("deno"), "run", "-A", "--no-lock", join(root, entry)];
+    case "bun": return [bin("bun"), join(root, entry)];
+    case "java": {
+      if (!javaClasspath) throw new TypeError("java contenders need the harness classpath");
+      return ["java", ...JVM_FLAGS, ...(javaHome ? [`-Duser.home=${javaHome}`] : []), "-cp", javaClasspath, "bench.Bench", entry];
+    }
+  }
+}
+
+function firstLine(cmd: string, args: string[]): string {
+  const r = spawnSync(cmd, args, { encoding: "utf8" });
+  if (r.error) return `unavailable (${r.error.message})`;
+  return `${r.stdout}${r.stderr}`.split("\n").find((l) => l.trim() !== "")?.trim() ?? "unknown";
+}
+
+/** Versions as the binaries report them, and the client libraries' versions. */
+export function runtimeVersions(): Record<string, string> {
+  const nodeClient = JSON.parse(readFileSync(join(root, "node_modules", "rocketmq-client-nodejs", "package.json"), "utf8"));
+  const pom = readFileSync(join(root, "scripts", "bench-java", "pom.xml"), "utf8");
+  return {
+    node: firstLine(bin("node"), ["--version"]),
+    deno: firstLine(bin("deno"), ["--version"]),
+    bun: firstLine(bin("bun"), ["--version"]),
+    java: firstLine("java", ["-version"]),
+    "rocketmq-client-nodejs": String(nodeClient.version),
+    "java rocketmq-client": /<rocketmq\.client\.version>([^<]+)</.exec(pom)?.[1] ?? "unknown",
+  };
+}

@@ -1,0 +1,164 @@
+/**
+ * The benchmark suite's one entry point.
+ *
+ *   npm run bench                      full run (1M x 1 KiB, 3 reps) -> BENCHMARKS.md + bench/throughput.svg
+ *   npm run bench -- --quick           harness check (< 3 min) -> bench/results/quick.md
+ *   npm run bench -- --only sink-async,java --messages 100000
+ *
+ * Reuses (or starts) the broker through scripts/broker.ts, creates one fresh
+ * 8-queue topic per scenario, runs every contender of a scenario in its own
+ * process, repetitions interleaved, checks that all moved the same number of
+ * messages (and that the broker agrees), and writes the report and chart.
+ * Exits 1 when a contender failed or the harness broke; it never judges the
+ * numbers (CI runs --quick for that reason). Flags: bench/lib/options.ts.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { ensureBroker, rocketmqVersion } from "../scripts/broker.ts";
+import { CONTENDERS, PENDING } from "./contenders/index.ts";
+import { type Contender, type RunContext, SCENARIOS, type Scenario, SCENARIO_TITLES } from "./contenders/types.ts";
+import { createGroup, createTopic, randomName, storedMessages } from "./lib/broker-admin.ts";
+import { barChart, type BarGroup } from "./lib/chart.ts";
+import { runWorker, WorkerFailedError } from "./lib/child.ts";
+import { buildJavaHarness, type JavaHarness } from "./lib/java-harness.ts";
+import { machine } from "./lib/machine.ts";
+import { parseOptions } from "./lib/options.ts";
+import { invalidReasons, type ScenarioOutcome, summarize } from "./lib/outcome.ts";
+import { root } from "./lib/paths.ts";
+import { renderReport } from "./lib/report.ts";
+import { command, runtimeVersions } from "./lib/runtimes.ts";
+import { rate } from "./lib/stats.ts";
+import { judgeTargets } from "./lib/targets.ts";
+
+const t0 = Date.now();
+const log = (line: string) => process.stdout.write(`[bench ${String(Math.round((Date.now() - t0) / 1000)).padStart(4)} s] ${line}\n`);
+
+const options = parseOptions(process.argv.slice(2));
+const selected = CONTENDERS.filter((c) =>
+  options.only.length === 0 || options.only.some((s) => c.scenario === s || c.name.includes(s) || c.runtime === s));
+if (selected.length === 0) throw new RangeError(`--only ${options.only.join(",")} selects no contender`);
+log(`${options.quick ? "quick" : options.fullSize ? "full" : "reduced"} run: ${selected.length} contenders, ` +
+  `${options.messages} msgs (sync ${options.syncMessages}), warm-up ${options.warmup}, ${options.reps} rep(s), ${options.size} B`);
+
+const cluster = await ensureBroker();
+log(`broker: ${cluster.kind}, name server ${cluster.namesrv}, proxy ${cluster.endpoints}`);
+const java: JavaHarness | undefined = selected.some((c) => c.runtime === "java") || selected.some((c) => c.scenario === "source")
+  ? buildJavaHarness(log) : undefined;
+const startedAt = new Date();
+const machineInfo = machine();
+const versions = runtimeVersions();
+
+/** A deadline no healthy contender gets near: 60 s plus 40 ms per message (a 25 msg/s floor). */
+const deadline = (messages: number) => 60_000 + messages * 40;
+
+function context(topic: string, timed: number, rep: number, label: string): RunContext {
+  return {
+    namesrv: cluster.namesrv, endpoints: cluster.endpoints, topic, messages: timed, warmup: options.warmup,
+    size: options.size, rep,
+    newGroup: async (prefix) => {
+      const group = randomName(prefix);
+      createGroup(cluster.namesrv, group);
+      return group;
+    },
+    spawn: (runtime, entry, args) => runWorker({
+      command: [...command(runtime, entry, java?.classpath, java?.home), ...args],
+      timeoutMs: deadline(timed + options.warmup),
+      onProgress: (count) => log(`  ${label}: ${count} acknowledged/received`),
+    }),
+  };
+}
+
+/** Fills the source topic once per run with the Java batch producer (fastest here; not a contender). */
+async function fillBacklog(topic: string, count: number): Promise<void> {
+  if (!java) throw new Error("the backlog is written by the Java harness, which did not build");
+  log(`filling the backlog: ${count} messages into ${topic}`);
+  await runWorker({
+    command: [...command("java", "produce-batch", java.classpath, java.home), "--namesrv", cluster.namesrv, "--topic", topic,
+      "--messages", String(count), "--warmup", "0", "--size", String(options.size), "--batch", "64", "--inflight", "8",
+      "--timeout-ms", "10000"],
+    timeoutMs: deadline(count),
+  });
+}
+
+async function runScenario(scenario: Scenario, contenders: readonly Contender[]): Promise<ScenarioOutcome> {
+  const timed = scenario === "sink-sync" ? options.syncMessages : options.messages;
+  const topic = randomName(`bench_${scenario.replace("-", "_")}`);
+  log(`== ${SCENARIO_TITLES[scenario]}: topic ${topic}, ${timed} timed + ${options.warmup} warm-up per rep`);
+  createTopic(cluster.namesrv, topic, options.queues);
+  const outcome: ScenarioOutcome = { scenario, topic, timed, warmup: options.warmup, attempts: [], notes: [] };
+  if (scenario === "source") {
+    await fillBacklog(topic, timed + options.warmup);
+    const stored = storedMessages(cluster.namesrv, topic);
+    outcome.brokerCheck = { what: "backlog written before the drains", expected: timed + options.warmup, stored };
+  }
+  for (let rep = 1; rep <= options.reps; rep++) {
+    for (const contender of contenders) {
+      const label = `${contender.name} rep ${rep}/${options.reps}`;
+      try {
+        const result = await contender.run(context(topic, timed, rep, label));
+        outcome.attempts.push({ contender, rep, result });
+        log(`  ${label}: ${Math.round(rate(result.messages, result.ms))} msg/s (${result.messages} in ${Math.round(result.ms)} ms, ` +
+          `total ${result.total}${result.peakRssMiB ? `, peak RSS ${result.peakRssMiB} MiB` : ""})`);
+      } catch (err) {
+        const detail = err instanceof WorkerFailedError ? `${err.message}\n${err.output.split("\n").slice(-8).join("\n")}` : String(err);
+        outcome.attempts.push({ contender, rep, error: (err as Error).message });
+        log(`  ${label}: FAILED ${detail}`);
+      }
+    }
+  }
+  if (scenario.startsWith("sink")) {
+    const expected = outcome.attempts.reduce((sum, a) => sum + (a.result?.total ?? 0), 0);
+    outcome.brokerCheck = { what: "messages stored in the topic vs acknowledged by all contenders", expected,
+      stored: storedMessages(cluster.namesrv, topic) };
+    if (outcome.attempts.some((a) => a.error)) outcome.notes.push("a failed send may still have been stored, so the broker count can exceed the acknowledged one");
+  }
+  const invalid = invalidReasons(outcome);
+  log(invalid.length === 0 ? `  ${scenario}: valid` : `  ${scenario}: INVALID: ${invalid.join("; ")}`);
+  return outcome;
+}
+
+const outcomes: ScenarioOutcome[] = [];
+for (const scenario of SCENARIOS) {
+  const contenders = selected.filter((c) => c.scenario === scenario);
+  if (contenders.length === 0) continue;
+  try {
+    outcomes.push(await runScenario(scenario, contenders));
+  } catch (err) {
+    // setup of the scenario failed (topic, backlog, broker count): record it against every contender, go on
+    const detail = err instanceof WorkerFailedError ? `${err.message}: ${err.output.split("\n").slice(0, 3).join(" | ")}` : String(err);
+    log(`  ${scenario}: SETUP FAILED: ${detail}`);
+    outcomes.push({ scenario, topic: "(setup failed)", timed: 0, warmup: options.warmup, notes: [`setup failed: ${detail}`],
+      attempts: contenders.map((contender) => ({ contender, rep: 0, error: `scenario setup failed` })) });
+  }
+}
+
+const kindOf = (c: Contender) => c.name.startsWith("baseline") ? "baseline" as const
+  : c.client === "toolkit" ? "toolkit" as const : c.client === "java rocketmq-client" ? "java" as const : "nodejs" as const;
+const groups: BarGroup[] = outcomes.map((o) => ({
+  title: o.scenario,
+  bars: summarize(o).flatMap((s) => s.rates ? [{ label: s.contender.name, kind: kindOf(s.contender), ...s.rates }] : []),
+}));
+mkdirSync(dirname(options.chart), { recursive: true });
+mkdirSync(dirname(options.out), { recursive: true });
+writeFileSync(options.chart, barChart("rocketmq-webstreams: throughput per contender, same broker, one run", groups,
+  `${machineInfo.cpuModel}, ${machineInfo.nproc} CPUs; ${options.size} B messages; ${options.reps} rep(s); ${startedAt.toISOString().slice(0, 10)}; ${options.quick ? "QUICK run" : options.fullSize ? "full run" : "reduced run"}`));
+const analysisFile = join(root, "bench", "analysis.md");
+writeFileSync(options.out, renderReport({
+  options, machine: machineInfo, versions, outcomes, pending: PENDING, startedAt,
+  broker: { version: rocketmqVersion(), kind: cluster.kind, namesrv: cluster.namesrv, endpoints: cluster.endpoints },
+  wallSeconds: (Date.now() - t0) / 1000,
+  chartFile: relative(dirname(options.out), options.chart),
+  targets: judgeTargets(outcomes),
+  analysis: !options.quick && existsSync(analysisFile) ? readFileSync(analysisFile, "utf8").trim() : "",
+}));
+log(`wrote ${relative(root, options.out)} and ${relative(root, options.chart)}`);
+for (const o of outcomes) {
+  for (const s of summarize(o)) {
+    log(`${o.scenario.padEnd(10)} ${s.contender.name.padEnd(62)} ${s.rates ? `${Math.round(s.rates.median)} msg/s (min ${Math.round(s.rates.min)}, max ${Math.round(s.rates.max)})` : "FAILED"}`);
+  }
+}
+for (const p of PENDING) log(`${p.scenario.padEnd(10)} ${p.name.padEnd(62)} not available yet (${p.waitsFor})`);
+const failed = outcomes.flatMap((o) => o.attempts.filter((a) => a.error));
+const invalidCount = outcomes.filter((o) => invalidReasons(o).length > 0).length;
+log(`done in ${Math.round((Date.now() - t0) / 1000)} s: ${failed.length} failed run(s), ${invalidCount} invalid scenario(s)`);
+process.exit(failed.length > 0 ? 1 : 0);

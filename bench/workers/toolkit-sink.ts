@@ -1,0 +1,83 @@
+/**
+ * The toolkit's sink over the gRPC transport, on whichever runtime runs this
+ * file (Node, Deno, Bun).
+ *
+ * --driver stream (default): what a user writes, `records.pipeTo(sink.writable())`,
+ *   one record per chunk, through `RocketMQSink` in --mode sync|async|batch.
+ * --driver loop: the same `SendEngine` + transport called from a plain loop,
+ *   no streams: the baseline that prices the stream layer.
+ *
+ * The warm-up goes through the same writable (`preventClose`), so the timed
+ * phase starts on a warm connection; it ends when `close()` has flushed and
+ * every message is acknowledged.
+ */
+import { RocketMQSink } from "../../src/writable/rocketmq-sink.ts";
+import { SendEngine, type SendMode } from "../../src/writable/send-engine.ts";
+import { GrpcProducerTransport } from "../../src/writable/grpc-producer-transport.ts";
+import type { OutgoingMessage } from "../../src/writable/outgoing-message.ts";
+import { intArg, main, messageBody, need, now, reportProgress, workerArgs } from "./worker-io.ts";
+
+const MODES: readonly SendMode[] = ["sync", "async", "batch"];
+
+function records(count: number, body: Uint8Array): ReadableStream<Uint8Array> {
+  let emitted = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (emitted === count) {
+        controller.close();
+        return;
+      }
+      emitted++;
+      controller.enqueue(body);
+    },
+  }, { highWaterMark: 64 });
+}
+
+main(async () => {
+  const args = workerArgs();
+  const topic = need(args, "topic");
+  const mode = need(args, "mode") as SendMode;
+  if (!MODES.includes(mode)) throw new RangeError(`--mode must be one of ${MODES.join(", ")}, got ${mode}`);
+  const driver = args.get("driver") ?? "stream";
+  const warmup = intArg(args, "warmup", 0);
+  const messages = intArg(args, "messages", 1000);
+  const maxInFlight = args.has("inflight") ? intArg(args, "inflight", 1) : undefined;
+  const batchMaxMessages = args.has("batch") ? intArg(args, "batch", 64) : undefined;
+  const body = messageBody(intArg(args, "size", 1024));
+  const transport = new GrpcProducerTransport({ endpoints: need(args, "endpoints"), topics: [topic], retryTimes: 2,
+    sendTimeoutMs: intArg(args, "timeout-ms", 3000) });
+  await transport.start();
+  const tuning = {
+    ...(maxInFlight !== undefined ? { maxInFlight } : {}),
+    ...(batchMaxMessages !== undefined ? { batchMaxMessages } : {}),
+  };
+
+  if (driver === "loop") {
+    const engine = new SendEngine(transport, { mode, ...tuning });
+    const message: OutgoingMessage = { topic, body };
+    const one = [message];
+    for (let i = 0; i < warmup; i++) await engine.write(one);
+    await engine.flush();
+    const stop = reportProgress(() => engine.stats.acknowledged);
+    const t0 = now();
+    for (let i = 0; i < messages; i++) await engine.write(one);
+    await engine.close();
+    const ms = now() - t0;
+    stop();
+    return { messages, ms, total: engine.stats.acknowledged, extra: { mode, driver } };
+  }
+  if (driver !== "stream") throw new RangeError(`--driver must be stream or loop, got ${driver}`);
+
+  const sink = new RocketMQSink<Uint8Array>({ transport, toMessage: (b) => ({ topic, body: b }), ...tuning });
+  if (mode === "async") sink.withAsync(true);
+  if (mode === "batch") sink.withBatchFlushOnCheckpoint(true);
+  const writable = sink.writable();
+  await records(warmup, body).pipeTo(writable, { preventClose: true });
+  await sink.flush();
+  const stop = reportProgress(() => sink.stats.acknowledged);
+  const t0 = now();
+  await records(messages, body).pipeTo(writable);
+  const ms = now() - t0;
+  stop();
+  return { messages, ms, total: sink.stats.acknowledged, extra: { mode, driver } };
+});
