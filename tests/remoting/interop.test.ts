@@ -6,6 +6,8 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
+import { createRequest } from "../../src/remoting/command.ts";
+import { RequestCode } from "../../src/remoting/request-codes.ts";
 import { cluster, mqadmin, randomName } from "../fixture/broker.ts";
 import { freshTopic, newClient, pullAll, text, utf8 } from "./client-helpers.ts";
 
@@ -31,7 +33,14 @@ s("messages sent by mqadmin sendMessage are read back exactly, compressed body i
       const out = mqadmin(["sendMessage", "-n", cluster().namesrv, "-t", topic, "-p", body, "-k", key, "-c", tag, "-b", "broker-a", "-i", "0"]);
       assert.match(out, /SEND_OK/, out);
     }
-    const got = await pullAll(client, { topic, brokerName: "broker-a", queueId: 0 }, 2);
+    const mq = { topic, brokerName: "broker-a", queueId: 0 };
+    const got = await pullAll(client, mq, 2);
+    // the raw pull body is smaller than the large text alone: Java stored it zlib-compressed
+    const raw = await client.pool.request(await client.brokerAddress(mq), createRequest(RequestCode.PULL_MESSAGE, {
+      consumerGroup: "rt_raw", topic, queueId: 0, queueOffset: 1, maxMsgNums: 1, sysFlag: 4, commitOffset: 0,
+      suspendTimeoutMillis: 0, subscription: "*", subVersion: 0, expressionType: "TAG",
+    }));
+    assert.ok(raw.body !== undefined && raw.body.byteLength < large.length / 2, `raw body of ${raw.body?.byteLength} bytes`);
     assert.equal(got.map((m) => [text.decode(m.body), m.tags, m.keys]), [[small, "javaTag", ["javaKey"]], [large, "bigTag", ["bigKey"]]]);
     assert.is(got[0]!.msgId, got[0]!.properties.UNIQ_KEY, `Java's UNIQ_KEY is the message id: ${JSON.stringify(got[0]!.properties)}`);
   } finally {
