@@ -68,6 +68,12 @@ function context(topic: string, timed: number, rep: number, label: string): RunC
   };
 }
 
+/** The lines of a worker's stderr that say what went wrong (exception messages, not stack frames). */
+function failureLines(output: string): string {
+  const lines = output.split("\n").filter((l) => l.trim() !== "" && !/^\s+at /.test(l) && !/^\s*\.\.\. \d+ more/.test(l));
+  return lines.slice(0, 4).join(" | ").slice(0, 600);
+}
+
 /** Fills the source topic once per run with the Java batch producer (fastest here; not a contender). */
 async function fillBacklog(topic: string, count: number): Promise<void> {
   if (!java) throw new Error("the backlog is written by the Java harness, which did not build");
@@ -94,15 +100,21 @@ async function runScenario(scenario: Scenario, contenders: readonly Contender[])
   for (let rep = 1; rep <= options.reps; rep++) {
     for (const contender of contenders) {
       const label = `${contender.name} rep ${rep}/${options.reps}`;
-      try {
-        const result = await contender.run(context(topic, timed, rep, label));
-        outcome.attempts.push({ contender, rep, result });
-        log(`  ${label}: ${Math.round(rate(result.messages, result.ms))} msg/s (${result.messages} in ${Math.round(result.ms)} ms, ` +
-          `total ${result.total}${result.peakRssMiB ? `, peak RSS ${result.peakRssMiB} MiB` : ""})`);
-      } catch (err) {
-        const detail = err instanceof WorkerFailedError ? `${err.message}\n${err.output.split("\n").slice(-8).join("\n")}` : String(err);
-        outcome.attempts.push({ contender, rep, error: (err as Error).message });
-        log(`  ${label}: FAILED ${detail}`);
+      // A failed repetition gets one more try (a busy shared machine makes transient send timeouts);
+      // the failure stays in the report's notes, and a second failure counts.
+      for (let attempt = 1; attempt <= 2; attempt++) {
+        try {
+          const result = await contender.run(context(topic, timed, rep, label));
+          outcome.attempts.push({ contender, rep, result });
+          log(`  ${label}: ${Math.round(rate(result.messages, result.ms))} msg/s (${result.messages} in ${Math.round(result.ms)} ms, ` +
+            `total ${result.total}${result.peakRssMiB ? `, peak RSS ${result.peakRssMiB} MiB` : ""})`);
+          break;
+        } catch (err) {
+          const cause = err instanceof WorkerFailedError ? `${err.message}: ${failureLines(err.output)}` : String(err);
+          log(`  ${label}: FAILED (attempt ${attempt}/2) ${cause}`);
+          if (attempt === 2) outcome.attempts.push({ contender, rep, error: cause });
+          else outcome.notes.push(`${label} failed once and was run again (${cause})`);
+        }
       }
     }
   }
@@ -110,7 +122,9 @@ async function runScenario(scenario: Scenario, contenders: readonly Contender[])
     const expected = outcome.attempts.reduce((sum, a) => sum + (a.result?.total ?? 0), 0);
     outcome.brokerCheck = { what: "messages stored in the topic vs acknowledged by all contenders", expected,
       stored: storedMessages(cluster.namesrv, topic) };
-    if (outcome.attempts.some((a) => a.error)) outcome.notes.push("a failed send may still have been stored, so the broker count can exceed the acknowledged one");
+    if (outcome.attempts.some((a) => a.error) || outcome.notes.length > 0) {
+      outcome.notes.push("a failed run may have stored messages it never saw acknowledged, so the broker count can exceed the acknowledged one");
+    }
   }
   const invalid = invalidReasons(outcome);
   log(invalid.length === 0 ? `  ${scenario}: valid` : `  ${scenario}: INVALID: ${invalid.join("; ")}`);
@@ -149,6 +163,7 @@ writeFileSync(options.out, renderReport({
   wallSeconds: (Date.now() - t0) / 1000,
   chartFile: relative(dirname(options.out), options.chart),
   targets: judgeTargets(outcomes),
+  argv: process.argv.slice(2),
   analysis: !options.quick && existsSync(analysisFile) ? readFileSync(analysisFile, "utf8").trim() : "",
 }));
 log(`wrote ${relative(root, options.out)} and ${relative(root, options.chart)}`);
