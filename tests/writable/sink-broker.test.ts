@@ -101,9 +101,13 @@ s(`${kind} batch mode: when an epoch completes, every record before its barrier 
   }).withBatchFlushOnCheckpoint(true);
   const cp = checkpoint({ pipelineId: randomName("pipeline"), intervalMs: 60_000 });
   const queue = { topic: "upstream", brokerName: "b", queueId: 0 };
-  const source = new TransformStream();
-  const done = source.readable.pipeThrough(cp.stream()).pipeTo(cp.sink(sink));
-  const writer = source.writable.getWriter();
+  // Write straight into the checkpoint stream: its write() resolves once the
+  // batch has passed it, so the barrier requested next comes after the batch.
+  // (Through an extra identity TransformStream, Deno may still hold the batch
+  // upstream when the barrier is injected; the epoch would then rightly be empty.)
+  const checkpoints = cp.stream<Row & { queue: typeof queue; queueOffset: number }>();
+  const done = checkpoints.readable.pipeTo(cp.sink(sink));
+  const writer = checkpoints.writable.getWriter();
   try {
     let offset = 0;
     for (let epoch = 1; epoch <= 3; epoch++) {
@@ -112,6 +116,8 @@ s(`${kind} batch mode: when an epoch completes, every record before its barrier 
       await writer.write(batchOf(epochRows));
       const completed = await cp.requestCheckpoint();
       assert.is(completed.epoch, epoch);
+      assert.is(completed.offsets.get("upstream@b@0"), offset, "the barrier covers every record written before it");
+      assert.is(sink.stats.acknowledged, offset, `epoch ${epoch}: the broker acknowledged every record before the barrier`);
       // read back only now: the epoch's completion is the claim under test
       const got = await readback.receive(offset, 30_000);
       assert.is(got.size, offset, `epoch ${epoch}: all ${offset} records before the barrier are readable`);
