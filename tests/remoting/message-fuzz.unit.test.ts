@@ -94,7 +94,14 @@ s(`${CASES} random and mutated bodies: only ProtocolError, each decode prompt`, 
       }
       rejected++;
     }
-    const took = performance.now() - t0;
+    let took = performance.now() - t0;
+    // The shared 2-core machine (and GC) can stall any single case; a case
+    // counts as slow only if it is slow on every one of three replays.
+    for (let replay = 0; replay < 3 && took >= SLOW_MS; replay++) {
+      const r0 = performance.now();
+      try { decodeMessages(input); } catch { /* the outcome was checked above */ }
+      took = Math.min(took, performance.now() - r0);
+    }
     if (took > slowest) { slowest = took; slowestCase = i; }
   }
   assert.is(decoded + rejected, CASES);
