@@ -34,13 +34,15 @@ function fakeNameServer(brokerAddress: () => string): Promise<FakeServer> {
 }
 
 s("an unreachable name server gives ConnectionError within the timeout", async () => {
-  const client = new RemotingClient({ nameServerAddress: "127.0.0.1:1", requestTimeoutMs: 1000 });
+  const client = new RemotingClient({ nameServerAddress: "127.0.0.1:1", requestTimeoutMs: 8000 });
   try {
     const started = Date.now();
     const err = await rejection(client.getRouteInfo("T"));
     assert.ok(err instanceof ConnectionError, String(err));
     assert.is(err.address, "127.0.0.1:1");
-    assert.ok(Date.now() - started <= 1200, `${Date.now() - started} ms`);
+    // a refused connection must fail at once, well before the 8 s request timeout
+    // (bounds are loose: the shared 2-core machine stalls)
+    assert.ok(Date.now() - started < 6000, `${Date.now() - started} ms`);
   } finally {
     await client.close();
   }
@@ -54,7 +56,7 @@ s("a name server that accepts but never answers gives TimeoutError at the timeou
     const err = await rejection(client.getRouteInfo("T"));
     assert.ok(err instanceof TimeoutError, String(err));
     const took = Date.now() - started;
-    assert.ok(took >= 290 && took < 1500, `${took} ms`);
+    assert.ok(took >= 290 && took < 6000, `${took} ms`);
   } finally {
     await client.close();
     await silent.close();
@@ -80,7 +82,7 @@ s("a broker that dies mid-request: every in-flight pull and send fails with Conn
     if (++requests === 4) setTimeout(() => socket.destroy(), 50);
   });
   const ns = await fakeNameServer(() => broker.address);
-  const client = new RemotingClient({ nameServerAddress: ns.address, requestTimeoutMs: 2000 });
+  const client = new RemotingClient({ nameServerAddress: ns.address, requestTimeoutMs: 10_000 });
   try {
     const mq = { topic: "T", brokerName: "broker-a", queueId: 0 };
     const started = Date.now();
@@ -95,7 +97,7 @@ s("a broker that dies mid-request: every in-flight pull and send fails with Conn
       assert.is(err.code, "CONNECTION_CLOSED");
       assert.ok(err.retryable);
     }
-    assert.ok(Date.now() - started < 1500, `${Date.now() - started} ms`);
+    assert.ok(Date.now() - started < 6000, `${Date.now() - started} ms`);
     // the broker is back (the fake server still listens): the next request reconnects
     const again = rejection(client.getMinOffset(mq));
     setTimeout(() => { for (const sock of broker.sockets) sock.destroy(); }, 100);

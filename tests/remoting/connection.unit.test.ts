@@ -55,7 +55,7 @@ s("a silent server gives TimeoutError after the timeout; a late answer is ignore
     const err = await rejection(conn.request(createRequest(30), 150));
     assert.ok(err instanceof TimeoutError, String(err));
     assert.is((err as TimeoutError).timeoutMs, 150);
-    assert.ok(Date.now() - started < 1000);
+    assert.ok(Date.now() - started < 6000);
     assert.is(conn.inFlight, 0);
     const [socket] = server.sockets;
     server.send(socket!, createResponse(server.received[0]!, 0));
@@ -126,7 +126,7 @@ s("a server that accepts then drops the socket mid-request gives ConnectionError
       assert.is((err as ConnectionError).code, "CONNECTION_CLOSED");
       assert.ok((err as ConnectionError).retryable);
     }
-    assert.ok(Date.now() - started < 2000, "rejected on close, not on timeout");
+    assert.ok(Date.now() - started < 6000, "rejected on close, not on timeout");
   } finally {
     await conn.close();
     await server.close();
@@ -139,9 +139,9 @@ s("a server that destroys every socket on accept: typed error, no hang", async (
   const conn = new Connection(`127.0.0.1:${(server.address() as { port: number }).port}`);
   try {
     const started = Date.now();
-    const err = await rejection(conn.request(createRequest(11), 5000));
+    const err = await rejection(conn.request(createRequest(11), 10_000));
     assert.ok(err instanceof ConnectionError, `expected ConnectionError, got ${err}`);
-    assert.ok(Date.now() - started < 2000);
+    assert.ok(Date.now() - started < 6000);
   } finally {
     await conn.close();
     await new Promise<void>((r) => server.close(() => r()));
@@ -154,7 +154,7 @@ s("a corrupt frame from the server closes the socket and rejects with ProtocolEr
   });
   const conn = new Connection(server.address);
   try {
-    const err = await rejection(conn.request(createRequest(11), 5000));
+    const err = await rejection(conn.request(createRequest(11), 10_000));
     assert.ok(err instanceof ProtocolError, String(err));
   } finally {
     await conn.close();
@@ -182,13 +182,13 @@ s("nothing listening: ConnectionError at once, then backoff fails fast while it 
   const conn = new Connection("127.0.0.1:1", { reconnectBackoff: { initialMs: 10_000, maxMs: 10_000 } });
   try {
     const started = Date.now();
-    const first = await rejection(conn.request(createRequest(105), 3000));
+    const first = await rejection(conn.request(createRequest(105), 10_000));
     assert.ok(first instanceof ConnectionError, String(first));
     assert.is((first as ConnectionError).code, "CONNECTION_FAILED");
-    const second = await rejection(conn.request(createRequest(105), 3000));
+    const second = await rejection(conn.request(createRequest(105), 10_000));
     assert.ok(second instanceof ConnectionError, String(second));
     assert.match((second as Error).message, /next attempt in/);
-    assert.ok(Date.now() - started < 2000);
+    assert.ok(Date.now() - started < 6000);
   } finally {
     await conn.close();
   }
