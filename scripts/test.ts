@@ -14,7 +14,7 @@
 import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ensureBroker } from "./broker.ts";
+import { ensureBroker, ports } from "./broker.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const bin = (name: string) => join(root, "node_modules", ".bin", name);
@@ -74,6 +74,8 @@ if (!noBroker) {
   const cluster = await ensureBroker();
   env.ROCKETMQ_NAMESRV = cluster.namesrv;
   env.ROCKETMQ_ENDPOINTS = cluster.endpoints;
+  // The local broker's own address, for the few tests that look at routes or bytes directly.
+  if (cluster.kind !== "existing") env.ROCKETMQ_BROKER ??= `127.0.0.1:${ports.broker}`;
   if (cluster.classpath) env.ROCKETMQ_CLASSPATH = cluster.classpath;
   if (cluster.home) env.ROCKETMQ_HOME = cluster.home;
   console.log(`broker: ${cluster.kind} namesrv=${cluster.namesrv} endpoints=${cluster.endpoints} ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);

@@ -13,10 +13,10 @@ import { readFileSync } from "node:fs";
 import { connect } from "node:net";
 import { decodeMessages } from "../../src/remoting/message/decode-messages.ts";
 import type { MessageExt } from "../../src/remoting/message/message-ext.ts";
-import { cluster, createTopic, mqadmin, randomName } from "../fixture/broker.ts";
+import { brokerAddress, cluster, createTopic, mqadmin, randomName } from "../fixture/broker.ts";
 
 const s = suite("remoting/message: bytes from a real broker");
-const BROKER = "127.0.0.1:10911";
+const BROKER = brokerAddress();
 const PULL_MESSAGE = 11;
 
 interface Reply { code: number; remark: string | null; body: Uint8Array }
