@@ -12,7 +12,7 @@
  */
 import { InputError, RocketMQError, SendError, StreamClosedError } from "../errors.ts";
 import type { CheckpointSink } from "../offsets/checkpoint-sink.ts";
-import type { OutgoingMessage } from "./outgoing-message.ts";
+import type { OutgoingMessage, SendReceipt } from "./outgoing-message.ts";
 import { validateOutgoingMessage } from "./outgoing-message.ts";
 import type { ProducerTransport } from "./producer-transport.ts";
 import { SendEngine, type SendMode, type SendStats } from "./send-engine.ts";
@@ -27,6 +27,8 @@ export interface RocketMQSinkInit<T> {
   readonly maxInFlight?: number;
   readonly batchMaxMessages?: number;
   readonly batchMaxBytes?: number;
+  /** Called with every broker acknowledgement (metrics, audit); must not throw. */
+  readonly onAck?: (receipt: SendReceipt) => void;
 }
 
 export class RocketMQSink<T> implements CheckpointSink<T> {
@@ -137,6 +139,7 @@ export class RocketMQSink<T> implements CheckpointSink<T> {
       ...(this.#init.maxInFlight !== undefined ? { maxInFlight: this.#init.maxInFlight } : {}),
       ...(this.#init.batchMaxMessages !== undefined ? { batchMaxMessages: this.#init.batchMaxMessages } : {}),
       ...(this.#init.batchMaxBytes !== undefined ? { batchMaxBytes: this.#init.batchMaxBytes } : {}),
+      ...(this.#init.onAck !== undefined ? { onAck: this.#init.onAck } : {}),
     });
     return this.#engine;
   }
