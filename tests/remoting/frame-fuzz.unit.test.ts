@@ -11,23 +11,13 @@ import { ProtocolError } from "../../src/errors.ts";
 import { createRequest, createResponse, type RemotingCommand } from "../../src/remoting/command.ts";
 import { encodeFrame, FrameDecoder } from "../../src/remoting/frame.ts";
 import { SerializeType } from "../../src/remoting/header-codec.ts";
+import { prng } from "../fixture/prng.ts";
 
 const s = suite("remoting/frame fuzz");
 const CASES = 150_000;
 const SLOW_MS = 1000; // loose on purpose: the shared 2-core machine stalls; a hang or a blow-up takes far longer
 const MAX_FRAME = 64 * 1024;
 
-/** mulberry32: small, fast, seedable. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const utf8 = new TextEncoder();
 const request = { ...createRequest(11, { topic: "T", queueId: 1, subscription: "a || b", "ü": "✓" }, utf8.encode("payload")), opaque: 3 };

@@ -8,22 +8,12 @@ import * as assert from "uvu/assert";
 import { ProtocolError } from "../../src/errors.ts";
 import { decodeMessages } from "../../src/remoting/message/decode-messages.ts";
 import { encodeStoredMessage, encodeStoredMessages, type StoredMessageFields } from "../../src/remoting/message/encode-stored-message.ts";
+import { prng } from "../fixture/prng.ts";
 
 const s = suite("remoting/message fuzz");
 const CASES = 120_000;
 const SLOW_MS = 1000; // loose on purpose: the shared 2-core machine stalls; a hang or a blow-up takes far longer
 
-/** mulberry32: small, fast, seedable. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const utf8 = new TextEncoder();
 const seeds: Uint8Array[] = [
