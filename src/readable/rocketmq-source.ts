@@ -272,6 +272,9 @@ export class RocketMQSource<T> extends ReadableStream<Batch<SourceRecord<T>>> {
         state.nextOffset = result.nextBeginOffset;
         // nothing before it is left to emit: what was filtered out counts as consumed
         state.emittedOffset = Math.max(state.emittedOffset, result.nextBeginOffset);
+        // caught up: commit now rather than at the next interval, so a member taking this
+        // queue over in a rebalance starts where this one stopped
+        if (!this.#init.checkpoint && state.committedOffset !== state.emittedOffset) await this.#commitState(state);
         await this.#sleep(this.options.delayWhenMessageNotFoundMs);
         return false;
       case "OFFSET_ILLEGAL": {
