@@ -24,9 +24,11 @@ export const SourcePropertyKeys = {
   "brokerserver.heartbeat.interval": "heartbeatBrokerIntervalMs",
 } as const;
 
-const SourceOptionsCodec = t.intersection([
-  t.type({ nameServerAddress: AddressList, consumerGroup: t.string, topic: t.string }),
-  t.partial({
+// one flat partial codec (required keys are checked after it), so errors name the key itself
+const SourceOptionsCodec = t.partial({
+    nameServerAddress: AddressList,
+    consumerGroup: t.string,
+    topic: t.string,
     tag: t.string,
     sql: t.string,
     offsetPersistIntervalMs: PositiveIntFromInput,
@@ -43,8 +45,7 @@ const SourceOptionsCodec = t.intersection([
     deadLetterTopic: t.string,
     accessKey: t.string,
     secretKey: t.string,
-  }),
-]);
+});
 
 export type SourceOptionsInput = Partial<t.TypeOf<typeof SourceOptionsCodec>> | Readonly<Record<string, unknown>>;
 
@@ -86,7 +87,9 @@ export interface SourceOptions {
  */
 export function parseSourceOptions(input: SourceOptionsInput | Map<string, unknown>): SourceOptions {
   const o = decodeOptions("source options", SourceOptionsCodec, SourcePropertyKeys, input);
-  for (const [key, value] of [["consumer.group", o.consumerGroup], ["consumer.topic", o.topic]] as const) {
+  const required = [["nameserver.address", "nameServerAddress", o.nameServerAddress], ["consumer.group", "consumerGroup", o.consumerGroup], ["consumer.topic", "topic", o.topic]] as const;
+  for (const [key, name, value] of required) {
+    if (value === undefined) throw new ConfigError(`source options: missing required option "${key}" (or ${name})`, key, undefined);
     if (value.trim() === "") throw new ConfigError(`source options: option "${key}" must not be empty`, key, value);
   }
   if ((o.accessKey === undefined) !== (o.secretKey === undefined)) {
@@ -98,6 +101,9 @@ export function parseSourceOptions(input: SourceOptionsInput | Map<string, unkno
   }
   return {
     ...o,
+    nameServerAddress: o.nameServerAddress!,
+    consumerGroup: o.consumerGroup!,
+    topic: o.topic!,
     tag: o.tag === undefined || o.tag.trim() === "" ? "*" : o.tag,
     offsetPersistIntervalMs: o.offsetPersistIntervalMs ?? 5000,
     pullPoolSize: o.pullPoolSize ?? 20,
