@@ -138,6 +138,14 @@ export {
   DEFAULT_MAX_MESSAGE_BYTES,
   validateOutgoingMessage,
 } from "./src/writable/mod.ts";
+export {
+  RocketMQSource,
+  OffsetResetStrategy,
+  StartFrom,
+  parseSourceOptions,
+  SourcePropertyKeys,
+  allocateAveragely,
+} from "./src/readable/mod.ts";
 export { RemotingClient } from "./src/remoting/mod.ts";
 export { parseCreateTable, tableConfig, tableRowDecoder, tableRowEncoder, tableSinkConfig, tableSourceConfig } from "./src/table/mod.ts";
 
@@ -183,6 +191,15 @@ export type {
   Snapshot,
   CheckpointOptions,
 } from "./src/offsets/mod.ts";
+export type {
+  RocketMQSourceInit,
+  SourceLogEntry,
+  SourceStats,
+  StartStrategy,
+  SourceOptions,
+  SourceOptionsInput,
+  SourceRecord,
+} from "./src/readable/mod.ts";
 export type {
   SchemaSinkInit,
   RocketMQSinkInit,
