@@ -9,7 +9,12 @@
  * 3. Prints each runtime's totals and one final line "N passed, N failed".
  *    Exits non-zero if any runtime failed or did not run.
  *
- * flags: --no-broker (unit files only), --only <substring>, --runtime <name>
+ * flags: --no-broker (unit files only), --only <substring>, --runtime <name>,
+ *        --slow (also tests/slow, on every runtime chosen)
+ *
+ * tests/slow holds the crash test (about a minute): the quick local `npm test`
+ * leaves it out; with CI=true it runs on Node only (its child processes are
+ * what is under test, and their runtime is chosen with CRASH_CHILD_RUNTIME).
  */
 import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
@@ -20,6 +25,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const bin = (name: string) => join(root, "node_modules", ".bin", name);
 const args = process.argv.slice(2);
 const noBroker = args.includes("--no-broker");
+const ci = process.env.CI === "true" || process.env.CI === "1";
+const slowEverywhere = !noBroker && args.includes("--slow");
+const slowOnNode = slowEverywhere || (!noBroker && ci);
 const pick = (flag: string) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
 
 const RUNTIMES = {
@@ -69,6 +77,7 @@ if (noBroker) extra.push("--unit");
 const only = pick("--only");
 if (only) extra.push("--only", only);
 
+if (slowOnNode) console.log(`slow suites (tests/slow): on${slowEverywhere ? "" : ", Node only"}`);
 if (!noBroker) {
   const t0 = Date.now();
   const cluster = await ensureBroker();
@@ -86,7 +95,7 @@ const names = (chosen ? [chosen] : Object.keys(RUNTIMES)) as RuntimeName[];
 const results: Totals[] = [];
 for (const runtime of names) {
   console.log(`\n===== ${runtime} =====`);
-  results.push(await runSuites(runtime, extra, env));
+  results.push(await runSuites(runtime, slowEverywhere || (slowOnNode && runtime === "node") ? [...extra, "--slow"] : extra, env));
 }
 
 let passed = 0, failed = 0;

@@ -3,8 +3,9 @@
  * (Node 24, Deno 2 or Bun 1), the way uvu's own CLI does: every file is
  * imported with its suites deferred, then all of them run in order.
  *
- * usage: <runtime> tests/run.ts [--only <substring>] [--unit]
+ * usage: <runtime> tests/run.ts [--only <substring>] [--unit] [--slow]
  *   --unit   only files that do not need a broker (named *.unit.test.ts)
+ *   --slow   also tests/slow (the crash test); scripts/test.ts passes it in CI
  *
  * uvu prints "Total / Passed / Skipped"; scripts/test.ts sums those up.
  */
@@ -18,14 +19,15 @@ const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined;
 const unitOnly = args.includes("--unit");
+const slow = args.includes("--slow");
 
 function collect(dir: string): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
-      // slow suites (crash tests, soak) are run by their own commands
-      if (entry.name !== "fixture" && entry.name !== "slow") out.push(...collect(path));
+      // slow suites (crash tests, soak) only with --slow
+      if (entry.name !== "fixture" && (entry.name !== "slow" || slow)) out.push(...collect(path));
     } else if (entry.name.endsWith(".test.ts")) {
       out.push(path);
     }

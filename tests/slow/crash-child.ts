@@ -4,10 +4,14 @@
  * writes one line "<queueId> <queueOffset>" per record, checkpoints every
  * 200 ms into a FileOffsetStore, and resumes from it when restarted.
  *
- * The sink is a FileLinesSink (append, fsync on every barrier) behind a pace:
- * it takes at most `--rate` records per second, like a slow database. Without
- * it the source reads the whole topic in about a second, and 20 kills would
- * all land in process start-up. Backpressure carries the pace to the pulls.
+ * Two file sinks, chosen with `--sink`: `buffered` is the project's
+ * FileLinesSink (lines kept in memory until a barrier or 64 KiB, then written
+ * and fsynced), `direct` (below) writes every batch to the file at once and
+ * fsyncs only at barriers, so a kill leaves lines of the open epoch in the
+ * file: the duplicates the guarantee allows. Either sits behind a pace: it
+ * takes at most `--rate` records per second, like a slow database. Without it
+ * the source reads the whole topic in about a second, and 20 kills would all
+ * land in process start-up. Backpressure carries the pace to the pulls.
  *
  * Runs on Node (`node tests/slow/crash-child.ts ...`), Deno
  * (`deno run -A --no-lock ...`) and Bun (`bun ...`).
@@ -17,19 +21,26 @@
  *   --state DIR           FileOffsetStore directory (required)
  *   --out FILE            the (queueId, offset) lines (required)
  *   --epochs FILE         one JSON line per completed epoch, fsynced (required)
+ *   --sink buffered|direct  the file sink (default buffered)
  *   --rate N              records per second the sink takes (default: no limit)
  *   --stop-at JSON        {queueKey: nextOffset}: end cleanly once a completed
  *                         epoch (or the restored snapshot) covers all of them.
  *                         Without it the child reads until it is killed.
  *
+ * CRASH_FAULT (environment; only to show that the crash test can fail, never
+ * set by it): "lose" drops one record in 4000 in the sink, "ahead" stores each
+ * queue's offset one past the barrier's, "rewind" restores each queue 40
+ * offsets before the stored one.
+ *
  * stdout: one JSON line when reading starts ({"ready":...}) and one when it
  * ends cleanly ({"drained":...}). Exit 0 only after a clean end.
  */
-import { open } from "node:fs/promises";
+import { type FileHandle, open } from "node:fs/promises";
 import process from "node:process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { checkpoint } from "../../src/offsets/checkpoint.ts";
 import type { CheckpointSink } from "../../src/offsets/checkpoint-sink.ts";
+import type { OffsetStore, Snapshot } from "../../src/offsets/offset-store.ts";
 import { FileLinesSink } from "../../src/offsets/file-lines-sink.ts";
 import { FileOffsetStore } from "../../src/offsets/file-offset-store.ts";
 import { map } from "../../src/offsets/map.ts";
@@ -59,11 +70,41 @@ const stateDir = arg("state");
 const outPath = arg("out");
 const epochsPath = arg("epochs");
 const rate = Number(arg("rate", true) || "Infinity");
+const sinkKind = arg("sink", true) || "buffered";
+if (sinkKind !== "buffered" && sinkKind !== "direct") {
+  console.error(`crash-child: --sink must be buffered or direct, got ${sinkKind}`);
+  process.exit(2);
+}
 const stopText = arg("stop-at", true);
 const stopAt = stopText ? new Map(Object.entries(JSON.parse(stopText) as Record<string, number>)) : undefined;
 
 const covers = (offsets: ReadonlyMap<string, number>): boolean =>
   stopAt !== undefined && [...stopAt].every(([key, next]) => (offsets.get(key) ?? 0) >= next);
+
+/** Appends each batch's lines to the file as it comes (one write); fsyncs on flush. */
+class DirectLinesSink implements CheckpointSink<string> {
+  #file: Promise<FileHandle>;
+
+  constructor(path: string) {
+    this.#file = open(path, "a");
+  }
+
+  async write(lines: readonly string[]): Promise<void> {
+    await (await this.#file).write(lines.join("\n") + "\n");
+  }
+
+  async flush(): Promise<void> {
+    await (await this.#file).sync();
+  }
+
+  async close(): Promise<void> {
+    await (await this.#file).close();
+  }
+
+  async abort(): Promise<void> {
+    await (await this.#file).close();
+  }
+}
 
 /** The file sink, taking at most `perSecond` records a second (its writes wait). */
 class PacedSink<T> implements CheckpointSink<T> {
@@ -71,6 +112,7 @@ class PacedSink<T> implements CheckpointSink<T> {
   #perSecond: number;
   #startedAt = 0;
   #taken = 0;
+  #seen = 0;
 
   constructor(inner: CheckpointSink<T>, perSecond: number) {
     this.#inner = inner;
@@ -84,7 +126,7 @@ class PacedSink<T> implements CheckpointSink<T> {
       const wait = this.#startedAt + (this.#taken / this.#perSecond) * 1000 - Date.now();
       if (wait > 0) await sleep(wait);
     }
-    await this.#inner.write(records);
+    await this.#inner.write(fault === "lose" ? records.filter(() => ++this.#seen % 4000 !== 0) : records);
   }
 
   flush(): Promise<void> {
@@ -100,7 +142,19 @@ class PacedSink<T> implements CheckpointSink<T> {
   }
 }
 
-const store = new FileOffsetStore(stateDir);
+const fault = process.env.CRASH_FAULT ?? "";
+const shift = (snapshot: Snapshot, by: number): Snapshot => ({
+  ...snapshot,
+  offsets: Object.fromEntries(Object.entries(snapshot.offsets).map(([key, offset]) => [key, Math.max(0, offset + by)])),
+});
+const fileStore = new FileOffsetStore(stateDir);
+const store: OffsetStore = {
+  load: async (id) => {
+    const snapshot = await fileStore.load(id);
+    return snapshot && fault === "rewind" ? shift(snapshot, -40) : snapshot;
+  },
+  save: (id, snapshot) => fileStore.save(id, fault === "ahead" ? shift(snapshot, 1) : snapshot),
+};
 const cp = checkpoint({ pipelineId, intervalMs: INTERVAL_MS, store });
 const restored = await cp.snapshot();
 const stop = new AbortController();
@@ -135,8 +189,9 @@ const source = new RocketMQSource({
   },
 }).setStartFromEarliest();
 
-const sink = new PacedSink(new FileLinesSink<string>(outPath, (line) => line), rate);
-console.log(JSON.stringify({ ready: { pid: process.pid, restoredEpoch: restored?.epoch ?? 0 } }));
+const file = sinkKind === "direct" ? new DirectLinesSink(outPath) : new FileLinesSink<string>(outPath, (line) => line);
+const sink = new PacedSink(file, rate);
+console.log(JSON.stringify({ ready: { pid: process.pid, sink: sinkKind, restoredEpoch: restored?.epoch ?? 0 } }));
 if (restored && covers(new Map(Object.entries(restored.offsets)))) stop.abort();
 
 try {
@@ -146,7 +201,7 @@ try {
     .pipeTo(cp.sink(sink));
   await logged;
   await epochLog.close();
-  const last = await store.load(pipelineId);
+  const last = await fileStore.load(pipelineId);
   console.log(JSON.stringify({ drained: { pid: process.pid, epochsCompleted: completedHere, lastEpoch: last?.epoch ?? 0, emitted: source.stats.emittedMessages } }));
   process.exit(0);
 } catch (error) {

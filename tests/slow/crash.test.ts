@@ -16,7 +16,8 @@
  * Slow (about a minute on Node): not in the default `npm test`; run with
  *   node scripts/test.ts --slow --only crash --runtime node
  * knobs: CRASH_SEED (kill schedule), CRASH_CHILD_RUNTIME (node|deno|bun; default
- * the runtime running this suite), CRASH_RATE (records/s the child's sink takes).
+ * the runtime running this suite), CRASH_RATE (records/s the child's sink takes),
+ * CRASH_KILLS (default 20), CRASH_FAULT (see crash-child.ts: makes it fail on purpose).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, readFile, rm, truncate } from "node:fs/promises";
@@ -34,7 +35,7 @@ import { freshTopic, newClient, produceSpread, sleep } from "../readable/helpers
 
 const TOTAL = 50_000;
 const QUEUES = 8;
-const KILLS = 20;
+const KILLS = Number(process.env.CRASH_KILLS ?? 20);
 const PIPELINE = "crash-test";
 const SEED = Number(process.env.CRASH_SEED ?? 20250707);
 const RATE = Number(process.env.CRASH_RATE ?? 2500);
@@ -163,7 +164,7 @@ s(`SIGKILL ${KILLS}+ times over ${TOTAL} messages: nothing lost, duplicates only
     /** snapshots[i]: the store after run i was killed (undefined: no epoch completed yet). */
     const snapshots: Array<Snapshot | undefined> = [];
     const runStarts: number[] = [];
-    const kills: Array<{ run: number; atMs: number; afterReady: boolean; epoch: number; loggedEpoch: number; cut: number }> = [];
+    const kills: Array<{ run: number; sink: string; atMs: number; afterReady: boolean; epoch: number; loggedEpoch: number; cut: number }> = [];
     let startupMs = 1000;
     let lastLoggedEpoch = 0;
 
@@ -173,7 +174,9 @@ s(`SIGKILL ${KILLS}+ times over ${TOTAL} messages: nothing lost, duplicates only
       const before = snapshots.at(-1);
       const remaining = TOTAL - Object.values(before?.offsets ?? {}).reduce((a, b) => a + b, 0);
       const left = KILLS - kills.length;
-      const child = startChild(args);
+      // the project's FileLinesSink (buffers until a barrier) or a sink that writes every batch at once
+      const sink = rand() < 0.5 ? "buffered" : "direct";
+      const child = startChild([...args, "--sink", sink]);
       // a random moment: sometimes during start-up and restore, mostly while reading, with a
       // window sized so the runs together read most of the topic but leave some for the last run
       let killAt: number;
@@ -229,13 +232,13 @@ s(`SIGKILL ${KILLS}+ times over ${TOTAL} messages: nothing lost, duplicates only
           }
         }
       }
-      kills.push({ run, atMs, afterReady: !early, epoch: snapshot?.epoch ?? 0, loggedEpoch, cut });
+      kills.push({ run, sink, atMs, afterReady: !early, epoch: snapshot?.epoch ?? 0, loggedEpoch, cut });
     }
 
     // the last run drains the rest and ends cleanly
     const finalRun = runStarts.length;
     runStarts.push((await cutPartialLine(outPath)).size);
-    const last = startChild([...args, "--stop-at", JSON.stringify(stopAt)]);
+    const last = startChild([...args, "--sink", rand() < 0.5 ? "buffered" : "direct", "--stop-at", JSON.stringify(stopAt)]);
     const { code } = await withGuard(last.exited, DRAIN_GUARD_MS, "the last run draining");
     assert.is(code, 0, `the last run failed:\n${last.stderr}`);
     const drained = /\{"drained":.*\}/.exec(last.stdout);
@@ -286,7 +289,7 @@ s(`SIGKILL ${KILLS}+ times over ${TOTAL} messages: nothing lost, duplicates only
       `${finalEpoch} epochs completed (${finalEpoch - (kills.at(-1)?.epoch ?? 0)} in the last run), ` +
       `produce ${((produced - t0) / 1000).toFixed(1)} s, total ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     console.log(`  stored epoch after each kill: ${killedEpochs.join(" ")}`);
-    console.log(`  kill moments (ms after spawn): ${kills.map((k) => k.atMs).join(" ")}`);
+    console.log(`  kill moments (ms after spawn, b/d: sink): ${kills.map((k) => `${k.atMs}${k.sink[0]}`).join(" ")}`);
     console.log(`  duplicates by run: ${[...duplicatesByRun].map(([r, n]) => `${r}:${n}`).join(" ") || "none"}`);
     assert.equal(missingExamples, [], `${missing} messages lost`);
     assert.equal(bad.slice(0, 20), [], `${bad.length} violations`);
