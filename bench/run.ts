@@ -6,7 +6,8 @@
  *   npm run bench -- --only sink-async,java --messages 100000
  *
  * Reuses (or starts) the broker through scripts/broker.ts, creates one fresh
- * 8-queue topic per scenario, runs every contender of a scenario in its own
+ * 8-queue topic per scenario (the source, pipeline and memory scenarios share
+ * one backlog, written once), runs every contender of a scenario in its own
  * process, repetitions interleaved, checks that all moved the same number of
  * messages (and that the broker agrees), and writes the report and chart.
  * Exits 1 when a contender failed or the harness broke; it never judges the
@@ -16,7 +17,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { ensureBroker, rocketmqVersion } from "../scripts/broker.ts";
 import { CONTENDERS, PENDING } from "./contenders/index.ts";
-import { type Contender, type RunContext, SCENARIOS, type Scenario, SCENARIO_TITLES } from "./contenders/types.ts";
+import { type Contender, type ContenderResult, type RunContext, SCENARIOS, type Scenario, SCENARIO_TITLES } from "./contenders/types.ts";
 import { createGroup, createTopic, randomName, storedMessages } from "./lib/broker-admin.ts";
 import { barChart, type BarGroup } from "./lib/chart.ts";
 import { runWorker, WorkerFailedError } from "./lib/child.ts";
@@ -34,15 +35,18 @@ const t0 = Date.now();
 const log = (line: string) => process.stdout.write(`[bench ${String(Math.round((Date.now() - t0) / 1000)).padStart(4)} s] ${line}\n`);
 
 const options = parseOptions(process.argv.slice(2));
+/** Scenarios that read a backlog; they share one topic, filled once per run. */
+const READS_BACKLOG: ReadonlySet<Scenario> = new Set(["source", "pipeline", "memory"]);
 const selected = CONTENDERS.filter((c) =>
   options.only.length === 0 || options.only.some((s) => c.scenario === s || c.name.includes(s) || c.runtime === s));
 if (selected.length === 0) throw new RangeError(`--only ${options.only.join(",")} selects no contender`);
 log(`${options.quick ? "quick" : options.fullSize ? "full" : "reduced"} run: ${selected.length} contenders, ` +
-  `${options.messages} msgs (sync ${options.syncMessages}), warm-up ${options.warmup}, ${options.reps} rep(s), ${options.size} B`);
+  `${options.messages} msgs (sync ${options.syncMessages}, latency ${options.latencyMessages} + ${options.latencyWarmup} warm-up), ` +
+  `warm-up ${options.warmup}, ${options.reps} rep(s), ${options.size} B`);
 
 const cluster = await ensureBroker();
 log(`broker: ${cluster.kind}, name server ${cluster.namesrv}, proxy ${cluster.endpoints}`);
-const java: JavaHarness | undefined = selected.some((c) => c.runtime === "java") || selected.some((c) => c.scenario === "source")
+const java: JavaHarness | undefined = selected.some((c) => c.runtime === "java" || READS_BACKLOG.has(c.scenario))
   ? buildJavaHarness(log) : undefined;
 const startedAt = new Date();
 const machineInfo = machine();
@@ -51,9 +55,9 @@ const versions = runtimeVersions();
 /** A deadline no healthy contender gets near: 60 s plus 40 ms per message (a 25 msg/s floor). */
 const deadline = (messages: number) => 60_000 + messages * 40;
 
-function context(topic: string, timed: number, rep: number, label: string): RunContext {
+function context(topic: string, backlog: string | undefined, timed: number, warmup: number, rep: number, label: string): RunContext {
   return {
-    namesrv: cluster.namesrv, endpoints: cluster.endpoints, topic, messages: timed, warmup: options.warmup,
+    namesrv: cluster.namesrv, endpoints: cluster.endpoints, topic, ...(backlog ? { backlog } : {}), messages: timed, warmup,
     size: options.size, rep,
     newGroup: async (prefix) => {
       const group = randomName(prefix);
@@ -62,7 +66,7 @@ function context(topic: string, timed: number, rep: number, label: string): RunC
     },
     spawn: (runtime, entry, args) => runWorker({
       command: [...command(runtime, entry, java?.classpath, java?.home), ...args],
-      timeoutMs: deadline(timed + options.warmup),
+      timeoutMs: deadline(timed + warmup),
       onProgress: (count) => log(`  ${label}: ${count} acknowledged/received`),
     }),
   };
@@ -86,16 +90,31 @@ async function fillBacklog(topic: string, count: number): Promise<void> {
   });
 }
 
-async function runScenario(scenario: Scenario, contenders: readonly Contender[]): Promise<ScenarioOutcome> {
-  const timed = scenario === "sink-sync" ? options.syncMessages : options.messages;
-  const topic = randomName(`bench_${scenario.replace("-", "_")}`);
-  log(`== ${SCENARIO_TITLES[scenario]}: topic ${topic}, ${timed} timed + ${options.warmup} warm-up per rep`);
+let backlog: { topic: string; count: number; stored: number } | undefined;
+
+async function sharedBacklog(count: number): Promise<{ topic: string; count: number; stored: number }> {
+  if (backlog?.count === count) return backlog;
+  const topic = randomName("bench_backlog");
   createTopic(cluster.namesrv, topic, options.queues);
-  const outcome: ScenarioOutcome = { scenario, topic, timed, warmup: options.warmup, attempts: [], notes: [] };
-  if (scenario === "source") {
-    await fillBacklog(topic, timed + options.warmup);
-    const stored = storedMessages(cluster.namesrv, topic);
-    outcome.brokerCheck = { what: "backlog written before the drains", expected: timed + options.warmup, stored };
+  await fillBacklog(topic, count);
+  backlog = { topic, count, stored: storedMessages(cluster.namesrv, topic) };
+  return backlog;
+}
+
+async function runScenario(scenario: Scenario, contenders: readonly Contender[]): Promise<ScenarioOutcome> {
+  const timed = scenario === "sink-sync" ? options.syncMessages : scenario === "latency" ? options.latencyMessages : options.messages;
+  const warmup = scenario === "latency" ? options.latencyWarmup : options.warmup;
+  const drains = scenario === "source" || scenario === "memory";
+  const source = READS_BACKLOG.has(scenario) ? await sharedBacklog(timed + warmup) : undefined;
+  // the drains read the backlog itself; every other scenario writes a fresh topic of its own
+  const topic = drains && source ? source.topic : randomName(`bench_${scenario.replace("-", "_")}`);
+  log(`== ${SCENARIO_TITLES[scenario]}: topic ${topic}${source && !drains ? ` (reads ${source.topic})` : ""}, ${timed} timed + ${warmup} warm-up per rep`);
+  if (!drains) createTopic(cluster.namesrv, topic, options.queues);
+  const outcome: ScenarioOutcome = { scenario, topic, timed, warmup, attempts: [], notes: [] };
+  if (drains && source) {
+    outcome.brokerCheck = { what: "backlog written before the drains", expected: source.count, stored: source.stored };
+  } else if (source) {
+    outcome.notes.push(`reads the backlog ${source.topic} (${source.stored.toLocaleString("en-US")} messages stored, ${source.count.toLocaleString("en-US")} written)`);
   }
   for (let rep = 1; rep <= options.reps; rep++) {
     for (const contender of contenders) {
@@ -104,7 +123,7 @@ async function runScenario(scenario: Scenario, contenders: readonly Contender[])
       // the failure stays in the report's notes, and a second failure counts.
       for (let attempt = 1; attempt <= 2; attempt++) {
         try {
-          const result = await contender.run(context(topic, timed, rep, label));
+          const result = await contender.run(context(topic, drains ? undefined : source?.topic, timed, warmup, rep, label));
           outcome.attempts.push({ contender, rep, result });
           log(`  ${label}: ${Math.round(rate(result.messages, result.ms))} msg/s (${result.messages} in ${Math.round(result.ms)} ms, ` +
             `total ${result.total}${result.peakRssMiB ? `, peak RSS ${result.peakRssMiB} MiB` : ""})`);
@@ -118,8 +137,10 @@ async function runScenario(scenario: Scenario, contenders: readonly Contender[])
       }
     }
   }
-  if (scenario.startsWith("sink")) {
-    const expected = outcome.attempts.reduce((sum, a) => sum + (a.result?.total ?? 0), 0);
+  if (!drains) {
+    // what every writer says the broker acknowledged (the latency rows count received messages in `total`)
+    const acked = (r: ContenderResult) => (typeof r.extra?.acknowledged === "number" ? r.extra.acknowledged : r.total);
+    const expected = outcome.attempts.reduce((sum, a) => sum + (a.result ? acked(a.result) : 0), 0);
     outcome.brokerCheck = { what: "messages stored in the topic vs acknowledged by all contenders", expected,
       stored: storedMessages(cluster.namesrv, topic) };
     if (outcome.attempts.some((a) => a.error) || outcome.notes.length > 0) {

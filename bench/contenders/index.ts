@@ -9,33 +9,18 @@
  */
 import { javaContenders } from "./java.ts";
 import { nodejsClientContenders } from "./nodejs-client.ts";
+import { toolkitPipelineContenders } from "./toolkit-pipeline.ts";
 import { toolkitSinkContenders } from "./toolkit-sink.ts";
+import { toolkitSourceContenders } from "./toolkit-source.ts";
 import type { Contender, PendingContender } from "./types.ts";
 
 export const CONTENDERS: readonly Contender[] = [
   ...javaContenders,
   ...nodejsClientContenders,
+  ...toolkitSourceContenders,
   ...toolkitSinkContenders,
+  ...toolkitPipelineContenders,
 ];
 
-export const PENDING: readonly PendingContender[] = [
-  // source side (src/readable over src/remoting)
-  { name: "toolkit source (remoting) on node", scenario: "source", waitsFor: "src/readable + src/remoting" },
-  { name: "toolkit source (remoting) on deno", scenario: "source", waitsFor: "src/readable + src/remoting" },
-  { name: "toolkit source (remoting) on bun", scenario: "source", waitsFor: "src/readable + src/remoting" },
-  { name: "baseline: remoting pull client in a plain loop (no streams)", scenario: "source",
-    waitsFor: "src/remoting pull client" },
-  // sink over our own remoting transport (the gRPC sink is measured already)
-  { name: "toolkit sink (remoting) sync/async/batch on node, deno, bun", scenario: "sink-async",
-    waitsFor: "src/remoting producer transport" },
-  { name: "baseline: remoting producer transport in a plain loop", scenario: "sink-async",
-    waitsFor: "src/remoting producer transport" },
-  // end to end
-  { name: "pipeline source -> map -> sink, no checkpoints", scenario: "pipeline", waitsFor: "src/readable" },
-  { name: "pipeline source -> map -> sink, checkpoint every 1 s", scenario: "pipeline",
-    waitsFor: "src/readable (src/offsets is ready)" },
-  { name: "toolkit produce -> consume latency at 1k msg/s", scenario: "latency", waitsFor: "src/readable" },
-  { name: "java produce -> consume latency at 1k msg/s", scenario: "latency",
-    waitsFor: "latency worker in the Java harness (to add with the toolkit one)" },
-  { name: "toolkit peak RSS, 1M backlog into a slow sink", scenario: "memory", waitsFor: "src/readable" },
-];
+/** Everything DESIGN §7 names has a contender now; the list stays as the registration point. */
+export const PENDING: readonly PendingContender[] = [];

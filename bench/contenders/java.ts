@@ -3,7 +3,7 @@
  * our harness (scripts/bench-java), over remoting straight to the broker.
  */
 import type { Contender, ContenderResult, RunContext } from "./types.ts";
-import { ASYNC_IN_FLIGHT, BATCH_IN_FLIGHT, BATCH_MESSAGES, SEND_TIMEOUT_MS, SOURCE_BATCH, SOURCE_IDLE_MS } from "./settings.ts";
+import { ASYNC_IN_FLIGHT, BATCH_IN_FLIGHT, BATCH_MESSAGES, LATENCY_RATE, SEND_TIMEOUT_MS, SOURCE_BATCH, SOURCE_IDLE_MS } from "./settings.ts";
 
 const common = (ctx: RunContext) => ["--namesrv", ctx.namesrv, "--topic", ctx.topic, "--messages", String(ctx.messages),
   "--warmup", String(ctx.warmup), "--size", String(ctx.size), "--timeout-ms", String(SEND_TIMEOUT_MS)];
@@ -35,5 +35,13 @@ export const javaContenders: readonly Contender[] = [
     run: async (ctx): Promise<ContenderResult> => ctx.spawn("java", "drain", [...common(ctx),
       "--group", `bench_java_${Date.now().toString(36)}_${ctx.rep}`, "--pull-batch", String(SOURCE_BATCH),
       "--idle-ms", String(SOURCE_IDLE_MS)]),
+  },
+  {
+    name: "java DefaultMQProducer -> DefaultLitePullConsumer latency",
+    runtime: "java", client: "java rocketmq-client", scenario: "latency",
+    settings: `async send paced at ${LATENCY_RATE} msg/s (parkNanos); lite pull consumer assign(all queues) + seekToEnd, pullBatchSize 32, ` +
+      "poll(100) on its own thread; one JVM, System.nanoTime() stamps",
+    run: (ctx) => ctx.spawn("java", "latency", [...common(ctx), "--group", `bench_java_lat_${Date.now().toString(36)}_${ctx.rep}`,
+      "--rate", String(LATENCY_RATE), "--idle-ms", String(SOURCE_IDLE_MS)]),
   },
 ];

@@ -17,3 +17,11 @@ export const SOURCE_IDLE_MS = 15_000;
  * 2-core machine a first send (route lookup, connection) has taken longer.
  */
 export const SEND_TIMEOUT_MS = 10_000;
+/** Source-side prefetch of the toolkit source: batches its ReadableStream queues (its default). */
+export const SOURCE_HIGH_WATER_MARK = 2;
+/** Checkpoint interval of the checkpointed pipeline (DESIGN §7: "checkpoint every 1 s"). */
+export const CHECKPOINT_INTERVAL_MS = 1000;
+/** The fixed produce rate of the latency scenario (DESIGN §7: 1k msg/s). */
+export const LATENCY_RATE = 1000;
+/** The slow sink of the memory scenario takes at most this many messages a second. */
+export const SLOW_SINK_RATE = 5000;

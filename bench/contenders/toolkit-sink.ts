@@ -1,6 +1,8 @@
 /**
- * The toolkit's sink (RocketMQSink over GrpcProducerTransport) on each
- * runtime, and the plain-loop baseline: the same SendEngine and transport
+ * The toolkit's sink (RocketMQSink) over both transports, remoting
+ * (RemotingProducerTransport, straight to the broker) and gRPC
+ * (GrpcProducerTransport, through the proxy), on each runtime; and per
+ * transport the plain-loop baseline: the same SendEngine and transport
  * without streams, which prices the stream layer on the sink side.
  */
 import type { Contender, Runtime, RunContext, Scenario } from "./types.ts";
@@ -18,32 +20,41 @@ const MODES = {
 } as const satisfies Partial<Record<Scenario, { mode: string; tuning: readonly string[]; settings: string }>>;
 
 type SinkScenario = keyof typeof MODES;
+type Transport = "remoting" | "grpc";
+const TRANSPORTS = ["remoting", "grpc"] as const satisfies readonly Transport[];
+const LABEL = { remoting: "remoting", grpc: "gRPC" } as const;
+const TRANSPORT_SETTINGS = {
+  remoting: "RemotingProducerTransport (round robin over the 8 queues), retryTimes 2",
+  grpc: "GrpcProducerTransport (rocketmq-client-nodejs Producer), retryTimes 2",
+} as const;
 
-const args = (ctx: RunContext, scenario: SinkScenario, driver: "stream" | "loop") => [
-  "--endpoints", ctx.endpoints, "--topic", ctx.topic, "--messages", String(ctx.messages), "--warmup", String(ctx.warmup),
+const args = (ctx: RunContext, scenario: SinkScenario, driver: "stream" | "loop", transport: Transport) => [
+  "--transport", transport, ...(transport === "grpc" ? ["--endpoints", ctx.endpoints] : ["--namesrv", ctx.namesrv]),
+  "--topic", ctx.topic, "--messages", String(ctx.messages), "--warmup", String(ctx.warmup),
   "--size", String(ctx.size), "--timeout-ms", String(SEND_TIMEOUT_MS), "--mode", MODES[scenario].mode,
   "--driver", driver, ...MODES[scenario].tuning,
 ];
 
-function streamSink(runtime: (typeof RUNTIMES)[number], scenario: SinkScenario): Contender {
+function streamSink(runtime: (typeof RUNTIMES)[number], scenario: SinkScenario, transport: Transport): Contender {
   return {
-    name: `toolkit sink (gRPC) ${MODES[scenario].mode} on ${runtime}`,
-    runtime, client: "toolkit", scenario,
-    settings: `ReadableStream of 1 record per chunk -> pipeTo(sink.writable()); ${MODES[scenario].settings}; gRPC transport retryTimes 2`,
-    run: (ctx) => ctx.spawn(runtime, WORKER, args(ctx, scenario, "stream")),
+    name: `toolkit sink (${LABEL[transport]}) ${MODES[scenario].mode} on ${runtime}`,
+    runtime, client: "toolkit", scenario, transport,
+    settings: `ReadableStream of 1 record per chunk -> pipeTo(sink.writable()); ${MODES[scenario].settings}; ${TRANSPORT_SETTINGS[transport]}`,
+    run: (ctx) => ctx.spawn(runtime, WORKER, args(ctx, scenario, "stream", transport)),
   };
 }
 
-function loopBaseline(scenario: SinkScenario): Contender {
+function loopBaseline(scenario: SinkScenario, transport: Transport): Contender {
   return {
-    name: `baseline: SendEngine ${MODES[scenario].mode} in a plain loop (no streams) on node`,
-    runtime: "node", client: "toolkit", scenario,
-    settings: `engine.write([message]) in a for loop, then close(); ${MODES[scenario].settings.replace("RocketMQSink", "SendEngine")}`,
-    run: (ctx) => ctx.spawn("node", WORKER, args(ctx, scenario, "loop")),
+    name: `baseline: SendEngine ${MODES[scenario].mode} over ${LABEL[transport]} in a plain loop (no streams) on node`,
+    runtime: "node", client: "toolkit", scenario, transport, baseline: true,
+    settings: `engine.write([message]) in a for loop, then close(); ${MODES[scenario].settings.replace("RocketMQSink", "SendEngine")}; ${TRANSPORT_SETTINGS[transport]}`,
+    run: (ctx) => ctx.spawn("node", WORKER, args(ctx, scenario, "loop", transport)),
   };
 }
 
-export const toolkitSinkContenders: readonly Contender[] = (Object.keys(MODES) as SinkScenario[]).flatMap((scenario) => [
-  ...RUNTIMES.map((runtime) => streamSink(runtime, scenario)),
-  loopBaseline(scenario),
-]);
+export const toolkitSinkContenders: readonly Contender[] = (Object.keys(MODES) as SinkScenario[]).flatMap((scenario) =>
+  TRANSPORTS.flatMap((transport) => [
+    ...RUNTIMES.map((runtime) => streamSink(runtime, scenario, transport)),
+    loopBaseline(scenario, transport),
+  ]));

@@ -37,8 +37,14 @@ export interface ContenderResult {
 export interface RunContext {
   readonly namesrv: string;
   readonly endpoints: string;
-  /** The scenario's topic (8 queues), created by the runner. */
+  /**
+   * The scenario's topic (8 queues), created by the runner: the backlog the
+   * source and memory scenarios read, the topic the sinks, the pipeline and
+   * the latency scenario write.
+   */
   readonly topic: string;
+  /** pipeline: the backlog topic it reads (it writes `topic`). */
+  readonly backlog?: string;
   /** Timed messages, and the untimed warm-up before them. */
   readonly messages: number;
   readonly warmup: number;
@@ -59,6 +65,10 @@ export interface Contender {
   readonly scenario: Scenario;
   /** The settings it runs with, as written in BENCHMARKS.md. */
   readonly settings: string;
+  /** Toolkit contenders: the wire transport, so that a streamed row is priced against the baseline of its transport. */
+  readonly transport?: "remoting" | "grpc";
+  /** Marks the plain-loop rows that price the stream layer (not a contender of their own). */
+  readonly baseline?: boolean;
   run(ctx: RunContext): Promise<ContenderResult>;
 }
 

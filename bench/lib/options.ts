@@ -5,6 +5,7 @@
  *   --only a,b           scenarios or contender names containing any of these substrings
  *   --messages N         timed messages per repetition (source, async, batch)
  *   --sync-messages N    timed messages per repetition in sink-sync
+ *   --latency-messages N timed messages per repetition in latency (sent at 1k msg/s: N ms each)
  *   --warmup N           untimed messages before the timed ones
  *   --reps N             repetitions per contender (interleaved across contenders)
  *   --size BYTES         message body size
@@ -18,6 +19,9 @@ export interface BenchOptions {
   readonly only: readonly string[];
   readonly messages: number;
   readonly syncMessages: number;
+  readonly latencyMessages: number;
+  /** Warm-up of the latency scenario (fixed per preset; at 1k msg/s it is seconds of JIT and connection warm-up). */
+  readonly latencyWarmup: number;
   readonly warmup: number;
   readonly reps: number;
   readonly size: number;
@@ -33,9 +37,10 @@ export interface BenchOptions {
  * acknowledged-one-at-a-time loop over the gRPC proxy runs at a few hundred
  * messages per second on a small machine: 1M would take hours per contender.
  */
-const FULL = { messages: 1_000_000, syncMessages: 100_000, warmup: 10_000, reps: 3, size: 1024 } as const;
+const FULL = { messages: 1_000_000, syncMessages: 100_000, latencyMessages: 60_000, latencyWarmup: 5000, warmup: 10_000, reps: 3,
+  size: 1024 } as const;
 /** Small enough that every contender runs once in under 3 minutes on 2 cores with the broker up. */
-const QUICK = { messages: 1000, syncMessages: 200, warmup: 100, reps: 1, size: 1024 } as const;
+const QUICK = { messages: 1000, syncMessages: 200, latencyMessages: 1000, latencyWarmup: 500, warmup: 100, reps: 1, size: 1024 } as const;
 
 function positive(flag: string, value: string | undefined): number {
   const n = Number(value);
@@ -44,7 +49,7 @@ function positive(flag: string, value: string | undefined): number {
 }
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
-  const known = new Set(["--quick", "--only", "--messages", "--sync-messages", "--warmup", "--reps", "--size", "--out"]);
+  const known = new Set(["--quick", "--only", "--messages", "--sync-messages", "--latency-messages", "--warmup", "--reps", "--size", "--out"]);
   const flags = new Map<string, string | true>();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -63,6 +68,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     messages: num("--messages", preset.messages),
     syncMessages: num("--sync-messages", flags.has("--messages") && !flags.has("--sync-messages")
       ? Math.min(num("--messages", preset.messages), preset.syncMessages) : preset.syncMessages),
+    latencyMessages: num("--latency-messages", preset.latencyMessages),
+    latencyWarmup: preset.latencyWarmup,
     warmup,
     reps: num("--reps", preset.reps),
     size: num("--size", preset.size),
@@ -71,6 +78,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   const out = flags.has("--out") ? String(flags.get("--out"))
     : quick ? join(root, "bench", "results", "quick.md") : join(root, "BENCHMARKS.md");
   const chart = out === join(root, "BENCHMARKS.md") ? join(root, "bench", "throughput.svg") : out.replace(/\.md$/, "") + ".svg";
-  const fullSize = !quick && o.messages >= FULL.messages && o.syncMessages >= FULL.syncMessages && o.reps >= 3;
+  const fullSize = !quick && o.messages >= FULL.messages && o.syncMessages >= FULL.syncMessages
+    && o.latencyMessages >= FULL.latencyMessages && o.reps >= 3;
   return { ...o, out, chart, fullSize };
 }

@@ -1,6 +1,7 @@
 /**
- * The toolkit's sink over the gRPC transport, on whichever runtime runs this
- * file (Node, Deno, Bun).
+ * The toolkit's sink, over the remoting transport (--transport remoting
+ * --namesrv host:port) or the gRPC one (--transport grpc --endpoints host:port,
+ * the default), on whichever runtime runs this file (Node, Deno, Bun).
  *
  * --driver stream (default): what a user writes, `records.pipeTo(sink.writable())`,
  *   one record per chunk, through `RocketMQSink` in --mode sync|async|batch.
@@ -14,6 +15,8 @@
 import { RocketMQSink } from "../../src/writable/rocketmq-sink.ts";
 import { SendEngine, type SendMode } from "../../src/writable/send-engine.ts";
 import { GrpcProducerTransport } from "../../src/writable/grpc-producer-transport.ts";
+import { RemotingProducerTransport } from "../../src/writable/remoting-producer-transport.ts";
+import type { ProducerTransport } from "../../src/writable/producer-transport.ts";
 import type { OutgoingMessage } from "../../src/writable/outgoing-message.ts";
 import { intArg, main, messageBody, need, now, reportProgress, workerArgs } from "./worker-io.ts";
 
@@ -44,9 +47,19 @@ main(async () => {
   const maxInFlight = args.has("inflight") ? intArg(args, "inflight", 1) : undefined;
   const batchMaxMessages = args.has("batch") ? intArg(args, "batch", 64) : undefined;
   const body = messageBody(intArg(args, "size", 1024));
-  const transport = new GrpcProducerTransport({ endpoints: need(args, "endpoints"), topics: [topic], retryTimes: 2,
-    sendTimeoutMs: intArg(args, "timeout-ms", 3000) });
-  await transport.start();
+  const sendTimeoutMs = intArg(args, "timeout-ms", 3000);
+  const kind = args.get("transport") ?? "grpc";
+  let transport: ProducerTransport;
+  if (kind === "grpc") {
+    const grpc = new GrpcProducerTransport({ endpoints: need(args, "endpoints"), topics: [topic], retryTimes: 2, sendTimeoutMs });
+    await grpc.start();
+    transport = grpc;
+  } else if (kind === "remoting") {
+    transport = new RemotingProducerTransport({ nameServerAddress: need(args, "namesrv"),
+      producerGroup: `bench_toolkit_producer_${Date.now().toString(36)}`, retryTimes: 2, sendTimeoutMs });
+  } else {
+    throw new RangeError(`--transport must be grpc or remoting, got ${kind}`);
+  }
   const tuning = {
     ...(maxInFlight !== undefined ? { maxInFlight } : {}),
     ...(batchMaxMessages !== undefined ? { batchMaxMessages } : {}),
@@ -64,7 +77,7 @@ main(async () => {
     await engine.close();
     const ms = now() - t0;
     stop();
-    return { messages, ms, total: engine.stats.acknowledged, extra: { mode, driver } };
+    return { messages, ms, total: engine.stats.acknowledged, extra: { mode, driver, transport: kind } };
   }
   if (driver !== "stream") throw new RangeError(`--driver must be stream or loop, got ${driver}`);
 
@@ -79,5 +92,5 @@ main(async () => {
   await records(messages, body).pipeTo(writable);
   const ms = now() - t0;
   stop();
-  return { messages, ms, total: sink.stats.acknowledged, extra: { mode, driver } };
+  return { messages, ms, total: sink.stats.acknowledged, extra: { mode, driver, transport: kind } };
 });

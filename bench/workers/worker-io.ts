@@ -81,3 +81,42 @@ export function main(fn: () => Promise<WorkerResult>): void {
 }
 
 export const now = (): number => performance.now();
+
+/** Counts messages, starts the clock after the warm-up, notes the time of the last one. */
+export class DrainClock {
+  readonly warmup: number;
+  readonly expected: number;
+  count = 0;
+  bytes = 0;
+  t0 = 0;
+  timedFrom = 0;
+  last = now();
+  constructor(warmup: number, expected: number) {
+    this.warmup = warmup;
+    this.expected = expected;
+  }
+  add(messages: number, bytes: number): void {
+    const before = this.count;
+    this.count += messages;
+    this.bytes += bytes;
+    this.last = now();
+    if (this.t0 === 0 && before + messages >= this.warmup) {
+      this.t0 = this.last;
+      this.timedFrom = this.count;
+    }
+  }
+  get done(): boolean {
+    return this.count >= this.expected;
+  }
+  result(extra: Record<string, number | string>): WorkerResult {
+    return { messages: this.count - this.timedFrom, ms: this.t0 === 0 ? 0 : this.last - this.t0, total: this.count,
+      extra: { ...extra, bytes: this.bytes } };
+  }
+}
+
+
+/** The q-quantile (0..1) of ascending `sorted`, nearest rank; NaN when empty. */
+export function percentile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}

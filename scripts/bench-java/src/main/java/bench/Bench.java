@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  *   java -cp ... bench.Bench <mode> --namesrv host:port --topic T --messages N --warmup W --size S ...
  *
- * Modes: produce-sync, produce-async, produce-batch, drain.
+ * Modes: produce-sync, produce-async, produce-batch, drain, latency.
  * The last line on stdout is "BENCH_RESULT {json}"; progress goes to stderr.
  */
 public final class Bench {
@@ -18,7 +18,7 @@ public final class Bench {
 
   public static void main(String[] argv) throws Exception {
     if (argv.length == 0) {
-      System.err.println("usage: bench.Bench produce-sync|produce-async|produce-batch|drain --key value ...");
+      System.err.println("usage: bench.Bench produce-sync|produce-async|produce-batch|drain|latency --key value ...");
       System.exit(2);
     }
     Map<String, String> args = parse(argv);
@@ -30,6 +30,7 @@ public final class Bench {
         case "produce-async": result = Produce.async(args); break;
         case "produce-batch": result = Produce.batch(args); break;
         case "drain": result = Drain.run(args); break;
+        case "latency": result = Latency.run(args); break;
         default:
           System.err.println("unknown mode " + mode);
           System.exit(2);
