@@ -89,6 +89,7 @@ export interface StoredMessage {
   readonly queueId: number;
   readonly queueOffset: number;
   readonly keys: readonly string[];
+  readonly tags: string | undefined;
   readonly text: string;
 }
 
@@ -111,7 +112,7 @@ export async function readTopic(client: RemotingClient, topic: string, from?: Re
         continue;
       }
       for (const m of r.messages) {
-        if (m.queueOffset < end) out.push({ queueId: mq.queueId, queueOffset: m.queueOffset, keys: m.keys, text: decoder.decode(m.body) });
+        if (m.queueOffset < end) out.push({ queueId: mq.queueId, queueOffset: m.queueOffset, keys: m.keys, tags: m.tags, text: decoder.decode(m.body) });
       }
       offset = r.nextBeginOffset;
     }
