@@ -113,14 +113,19 @@ export class RocketMQSink<T> implements CheckpointSink<T> {
   /**
    * A plain WritableStream of records, for pipelines without checkpoints.
    * `close()` flushes and waits; `abort()` stops and rejects with a
-   * SendError that counts the unacknowledged messages.
+   * SendError that counts the unacknowledged messages. A write that fails
+   * errors the stream (the writer's promises reject with that error) and
+   * releases the transport, since the stream will call nothing else.
    *
    * @example
    * await records.pipeTo(sink.writable());
    */
   writable(strategy?: QueuingStrategy<T>): WritableStream<T> {
     return new WritableStream<T>({
-      write: (record) => this.write([record]),
+      write: (record) => this.write([record]).catch(async (err: unknown) => {
+        await this.stop().catch(() => undefined);
+        throw err;
+      }),
       close: () => this.close(),
       abort: async (reason) => {
         const lost = await this.stop();

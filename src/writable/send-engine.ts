@@ -6,6 +6,9 @@
  * - `async`: sends are pipelined; `write()` waits only while `maxInFlight`
  *   sends are outstanding. The first failure is kept, and every later call
  *   (and `flush()`) rejects with it: a failed send is never dropped silently.
+ *   Before rejecting, the engine waits for the sends still on the wire to
+ *   settle, so the `SendError`'s `unacknowledged` count is final: exactly the
+ *   messages the broker never acknowledged.
  * - `batch`: messages are buffered and sent in batches of at most
  *   `batchMaxMessages` / `batchMaxBytes`, pipelined like `async`. `flush()`
  *   sends the remainder and resolves once everything is acknowledged, which is
@@ -76,7 +79,7 @@ export class SendEngine {
 
   /** Hands messages to the engine; see the class comment for when it resolves. */
   async write(messages: readonly OutgoingMessage[]): Promise<void> {
-    this.#check();
+    await this.#check();
     if (this.#mode === "sync") {
       for (const message of messages) {
         this.#accepted++;
@@ -108,10 +111,10 @@ export class SendEngine {
 
   /** Sends whatever is buffered and resolves once every accepted message is acknowledged. */
   async flush(): Promise<void> {
-    this.#check();
+    await this.#check();
     if (this.#buffer.length > 0) await this.#sendBuffer();
     while (this.#inFlight > 0) await this.#settled();
-    this.#check();
+    await this.#check();
   }
 
   /** Flushes, then closes the transport. */
@@ -138,8 +141,10 @@ export class SendEngine {
     return this.#accepted - this.#acknowledged;
   }
 
-  #check(): void {
+  /** Rejects once a send has failed (after the sends still on the wire settled), or when closed. */
+  async #check(): Promise<void> {
     if (this.#failure !== undefined) {
+      while (this.#inFlight > 0) await this.#settled();
       const unacked = this.#accepted - this.#acknowledged;
       const cause = this.#failure as { message?: string };
       throw new SendError(`${unacked} message(s) not acknowledged: ${cause?.message ?? String(cause)}`, unacked, {
@@ -154,9 +159,11 @@ export class SendEngine {
   }
 
   async #room(): Promise<void> {
+    // no send starts after a failure, even within one write() of many messages
+    if (this.#failure !== undefined || this.#closed) await this.#check();
     while (this.#inFlight >= this.#maxInFlight) {
       await this.#settled();
-      this.#check();
+      await this.#check();
     }
   }
 

@@ -85,23 +85,61 @@ s("async: never more than maxInFlight outstanding", async () => {
   assert.is(transport.stored.length, 10);
 });
 
-s("async: a failed send errors every later call with the unacknowledged count", async () => {
+s("async: a failed send errors every later call with the final unacknowledged count", async () => {
   const transport = new ManualTransport();
   const engine = new SendEngine(transport, { mode: "async", maxInFlight: 4 });
   await engine.write([msg(1), msg(2), msg(3)]);
   transport.pending[1]!.reject(new Error("broker said no"));
   transport.pending[0]!.resolve();
   await tick();
-  try {
-    await engine.write([msg(4)]);
-    assert.unreachable("write after a failure must reject");
-  } catch (err) {
-    assert.instance(err, SendError);
-    assert.is((err as SendError).unacknowledged, 2);
-    assert.match((err as Error).message, /broker said no/);
-  }
+  let outcome: unknown = "pending";
+  const w = engine.write([msg(4)]).then(() => "resolved", (e: unknown) => e).then((o) => (outcome = o));
+  await tick();
+  assert.is(outcome, "pending", "the error waits for the send still on the wire");
+  assert.is(transport.pending.length, 3, "and nothing new was sent");
+  transport.pending[2]!.resolve();
+  await w;
+  assert.instance(outcome, SendError);
+  assert.is((outcome as SendError).unacknowledged, 1, "only the failed send is unacknowledged");
+  assert.match((outcome as Error).message, /broker said no/);
+  assert.equal(engine.stats, { acknowledged: 2, unacknowledged: 1 });
   const flushed = await engine.flush().then(() => "resolved", (e: unknown) => e);
   assert.instance(flushed, SendError);
+  assert.is((flushed as SendError).unacknowledged, 1);
+});
+
+s("async: sends in flight that fail after the first failure are counted too", async () => {
+  const transport = new ManualTransport();
+  const engine = new SendEngine(transport, { mode: "async", maxInFlight: 8 });
+  await engine.write([msg(1), msg(2), msg(3), msg(4)]);
+  transport.pending[0]!.resolve();
+  transport.pending[1]!.reject(new Error("connection refused"));
+  await tick();
+  const w = engine.flush().then(() => "resolved", (e: unknown) => e);
+  transport.pending[2]!.reject(new Error("connection refused"));
+  transport.pending[3]!.resolve();
+  const err = await w;
+  assert.instance(err, SendError);
+  assert.is((err as SendError).unacknowledged, 2);
+  assert.equal(engine.stats, { acknowledged: 2, unacknowledged: 2 });
+});
+
+s("async: one write of many messages stops sending at the first failure", async () => {
+  const transport = new ManualTransport();
+  const engine = new SendEngine(transport, { mode: "async", maxInFlight: 2 });
+  const w = engine.write(Array.from({ length: 10 }, (_, i) => msg(i))).then(() => "resolved", (e: unknown) => e);
+  await tick();
+  assert.is(transport.pending.length, 2);
+  let settled = false;
+  void w.then(() => (settled = true));
+  transport.pending[0]!.reject(new Error("broker gone"));
+  await tick();
+  assert.is(settled, false, "the write waits for the other send on the wire");
+  transport.pending[1]!.resolve();
+  const err = await w;
+  assert.instance(err, SendError);
+  assert.is(transport.pending.length, 2, "no send after the failure");
+  assert.is((err as SendError).unacknowledged, 1);
 });
 
 s("batch: buffers up to the count cap, sends batches, flush waits for all", async () => {
