@@ -148,6 +148,7 @@ export {
 } from "./src/readable/mod.ts";
 export { RemotingClient } from "./src/remoting/mod.ts";
 export { parseCreateTable, tableConfig, tableRowDecoder, tableRowEncoder, tableSinkConfig, tableSourceConfig } from "./src/table/mod.ts";
+export { TableSource, tableSink, tableSource } from "./src/table/mod.ts";
 
 export type { ErrorCode, RecordLocation, RocketMQErrorOptions } from "./src/errors.ts";
 export type {
@@ -217,3 +218,4 @@ export type {
 } from "./src/writable/mod.ts";
 export type { RemotingClientOptions } from "./src/remoting/client.ts";
 export type { CreateTable, Row, TableSinkConfig, TableSourceConfig } from "./src/table/mod.ts";
+export type { TableSinkInit, TableSourceInit } from "./src/table/mod.ts";

@@ -11,7 +11,7 @@
  * | `msgId`          | STRING [NOT NULL]                      | R   |                                    |
  * | `bornTimestamp`  | TIMESTAMP_LTZ(p) or BIGINT (epoch ms)  | R   |                                    |
  * | `storeTimestamp` | TIMESTAMP_LTZ(p) or BIGINT (epoch ms)  | R   |                                    |
- * | `properties`     | MAP<STRING, STRING> or STRING (JSON)   | R   | user properties                    |
+ * | `properties`     | MAP<STRING, STRING> or STRING (JSON)   | R   | user properties (JSON keys sorted) |
  *
  * As the Flink connector says, read-only columns must be declared VIRTUAL on
  * a sink: `checkSinkColumns` refuses them otherwise. `tag` and `keys` may be
@@ -128,7 +128,10 @@ export function readMetadata(column: MetadataColumn, message: IncomingMessage): 
     case "bornTimestamp": return timestamp(type, message.bornTimestamp);
     case "storeTimestamp": return timestamp(type, message.storeTimestamp);
     case "properties":
-      return E.right(type.root === "MAP" ? { ...message.properties } : JSON.stringify(message.properties));
+      // the STRING form sorts its keys: the same properties always read as the same text
+      return E.right(type.root === "MAP"
+        ? { ...message.properties }
+        : JSON.stringify(Object.fromEntries(Object.entries(message.properties).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))));
     default: return E.left(`unknown metadata key '${column.key}'`);
   }
 }
