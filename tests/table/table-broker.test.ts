@@ -7,6 +7,7 @@
  *
  * The seed DDL is used as written, with its topic and group names swapped
  * for fresh ones (one topic per test) and the test cluster's name server.
+ * TABLE_TEST_LOG=1 prints the sources' logs.
  */
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
@@ -16,10 +17,15 @@ import type { Row } from "../../src/table/sql-values.ts";
 import { tableSink } from "../../src/table/table-sink.ts";
 import { tableSource, type TableSource, type TableSourceInit } from "../../src/table/table-source.ts";
 import type { SendReceipt } from "../../src/writable/outgoing-message.ts";
-import { cluster, createTopic, randomName } from "../fixture/broker.ts";
+import { cluster, randomName } from "../fixture/broker.ts";
+import { freshTopic } from "../remoting/client-helpers.ts";
 import { SEED_SINK, SEED_SOURCE, SEED_SOURCE_WITH_TAG } from "./seed-ddl.ts";
 
 const s = suite("table source and sink (broker)");
+// topics are made by our client (randomName + UPDATE_AND_CREATE_TOPIC, then the route awaited):
+// mqadmin's JVM takes ~9 s a call on the shared 2-core machine
+const admin = new RemotingClient({ nameServerAddress: cluster().namesrv, requestTimeoutMs: 10_000 });
+s.after(() => admin.close());
 const utf8 = new TextEncoder();
 
 /** The seed DDL with fresh topic and group names. */
@@ -91,8 +97,7 @@ const byId = (key: string) => (a: Row, b: Row) => Number(a[key]) - Number(b[key]
 // the seed's tables
 
 s("seed sink -> seed source (default delimited format, latest start): every column equal, topic metadata", async () => {
-  const topic = randomName("tbl_seed");
-  createTopic(topic, 2);
+  const topic = await freshTopic(admin, "tbl_seed", 2);
   const source = tableSource(seed(SEED_SOURCE, topic, randomName("tbl_g")), init());
   assert.equal(source.config.startMode, { mode: "latest" }, "the seed source has no start option");
   assert.equal(source.config.format.kind, "delimited");
@@ -112,8 +117,7 @@ s("seed sink -> seed source (default delimited format, latest start): every colu
 });
 
 s("seed source with 'tag' = 'TagA' reads only the rows the sink tagged TagA", async () => {
-  const topic = randomName("tbl_tag");
-  createTopic(topic, 1); // one queue: the store order is the write order
+  const topic = await freshTopic(admin, "tbl_tag", 1); // one queue: the store order is the write order
   const source = tableSource(seed(SEED_SOURCE_WITH_TAG, topic, randomName("tbl_g")), init());
   assert.is(source.config.tag, "TagA");
   await source.assigned();
@@ -138,8 +142,7 @@ const JSON_COLUMNS = `
   \`ts\` TIMESTAMP(3), \`lts\` TIMESTAMP_LTZ(3), \`attrs\` MAP<STRING, STRING>`;
 
 s("JSON: every column type round-trips; tag and keys written as metadata are read as metadata; every readable metadata column", async () => {
-  const topic = randomName("tbl_json");
-  createTopic(topic, 2);
+  const topic = await freshTopic(admin, "tbl_json", 2);
   const sinkDdl = `CREATE TABLE orders_sink (${JSON_COLUMNS},
   \`tag\` STRING METADATA,
   \`msg_keys\` STRING METADATA FROM 'keys',
@@ -204,19 +207,13 @@ s("JSON: every column type round-trips; tag and keys written as metadata are rea
 });
 
 s("user properties as metadata, under the DDL's SQL92 filter ('sql')", async () => {
-  const topic = randomName("tbl_props");
-  createTopic(topic, 1);
-  const client = new RemotingClient({ nameServerAddress: cluster().namesrv, requestTimeoutMs: 10_000 });
-  try {
-    const [mq] = await client.writableQueues(topic);
-    for (let n = 0; n < 4; n++) {
-      await client.send(mq!, {
-        body: utf8.encode(`${n}\u0001name ${n}`), tags: "T", keys: [`key${n}`],
-        properties: { n: String(n), region: "eu-west" },
-      }, { producerGroup: "tbl_props_pg" });
-    }
-  } finally {
-    await client.close();
+  const topic = await freshTopic(admin, "tbl_props", 1);
+  const [mq] = await admin.writableQueues(topic);
+  for (let n = 0; n < 4; n++) {
+    await admin.send(mq!, {
+      body: utf8.encode(`${n}\u0001name ${n}`), tags: "T", keys: [`key${n}`],
+      properties: { n: String(n), region: "eu-west" },
+    }, { producerGroup: "tbl_props_pg" });
   }
   const ddl = `CREATE TABLE props_source (
   n INT NOT NULL, name STRING,
@@ -240,8 +237,7 @@ s("user properties as metadata, under the DDL's SQL92 filter ('sql')", async () 
 // values the source cannot decode
 
 s("a bad value fails the source with a DecodeFailedError naming the column; startMessageOffset; json.ignore-parse-errors skips", async () => {
-  const topic = randomName("tbl_bad");
-  createTopic(topic, 1);
+  const topic = await freshTopic(admin, "tbl_bad", 1);
   // offset 0: a delimited row whose user_id is not a BIGINT (written by a sink that declares it STRING)
   const stringSink = seed(SEED_SINK, topic).replace("`user_id` BIGINT", "`user_id` STRING");
   await writeRows(stringSink, [{ user_id: "12x", item_id: 7n, behavior: "pv" }]);
