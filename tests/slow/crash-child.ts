@@ -81,7 +81,11 @@ const stopAt = stopText ? new Map(Object.entries(JSON.parse(stopText) as Record<
 const covers = (offsets: ReadonlyMap<string, number>): boolean =>
   stopAt !== undefined && [...stopAt].every(([key, next]) => (offsets.get(key) ?? 0) >= next);
 
-/** Appends each batch's lines to the file as it comes (one write); fsyncs on flush. */
+/**
+ * Appends each batch's lines to the file as it comes; fsyncs on flush. It
+ * writes a batch in two parts cut inside the last line, so a kill between
+ * them leaves a half line at the end of the file (the parent cuts it off).
+ */
 class DirectLinesSink implements CheckpointSink<string> {
   #file: Promise<FileHandle>;
 
@@ -90,7 +94,12 @@ class DirectLinesSink implements CheckpointSink<string> {
   }
 
   async write(lines: readonly string[]): Promise<void> {
-    await (await this.#file).write(lines.join("\n") + "\n");
+    const file = await this.#file;
+    const text = lines.join("\n") + "\n";
+    const cut = text.length - 2; // inside the last line (a line is at least "0 0\n")
+    await file.write(text.slice(0, cut));
+    await sleep(3); // a slow device: widens the window in which a kill leaves half a line
+    await file.write(text.slice(cut));
   }
 
   async flush(): Promise<void> {
