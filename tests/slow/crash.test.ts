@@ -2,8 +2,10 @@
  * Crash test (issue 7, DESIGN §4 and §7): a child process runs a
  * checkpointed pipeline RocketMQSource -> map -> file sink over 50,000
  * messages (tests/slow/crash-child.ts) and is killed with SIGKILL at random
- * moments, at least 20 times, and restarted each time from its
- * FileOffsetStore; a last run drains the rest and ends cleanly.
+ * moments (seeded), at least 20 times, and restarted each time from its
+ * FileOffsetStore; a last run drains the rest and ends cleanly. Each run picks
+ * (seeded) the project's FileLinesSink or a write-through sink that leaves
+ * lines of the open epoch, and sometimes half a line, in the file at a kill.
  *
  * After each kill the parent cuts a half-written last line off the output,
  * reads the store's snapshot (the last completed epoch of the run that
@@ -284,7 +286,7 @@ s(`SIGKILL ${KILLS}+ times over ${TOTAL} messages: nothing lost, duplicates only
     const killedEpochs = kills.map((k) => k.epoch);
     const finalEpoch = finalSnapshot?.epoch ?? 0;
     console.log(`  crash test (child runtime ${childRuntime}, seed ${SEED}, sink rate ${RATE}/s): ` +
-      `${kills.length} kills (${kills.filter((k) => !k.afterReady).length} during start-up, ${kills.filter((k) => k.cut > 0).length} left a half line), ` +
+      `${kills.length} kills (${kills.filter((k) => !k.afterReady).length} aimed at start-up, ${kills.filter((k) => k.cut > 0).length} left a half line), ` +
       `${finalRun + 1} runs, ${lines.length} lines for ${TOTAL} messages, ${duplicates} duplicates, ${missing} missing, ` +
       `${finalEpoch} epochs completed (${finalEpoch - (kills.at(-1)?.epoch ?? 0)} in the last run), ` +
       `produce ${((produced - t0) / 1000).toFixed(1)} s, total ${((Date.now() - t0) / 1000).toFixed(1)} s`);
