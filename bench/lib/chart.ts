@@ -11,6 +11,8 @@ export interface Bar {
 }
 export interface BarGroup {
   readonly title: string;
+  /** What the bars measure; default "msg/s, median, min-max". */
+  readonly unit?: string;
   readonly bars: readonly Bar[];
 }
 
@@ -25,7 +27,7 @@ export function barChart(title: string, groups: readonly BarGroup[], footnote: s
   for (const g of groups) {
     if (g.bars.length === 0) continue;
     const scale = Math.max(...g.bars.map((b) => b.max), 1);
-    parts.push(`<text x="${left}" y="${y + 16}" font-weight="bold" font-size="13">${esc(g.title)} (msg/s, median, min-max)</text>`);
+    parts.push(`<text x="${left}" y="${y + 16}" font-weight="bold" font-size="13">${esc(g.title)} (${esc(g.unit ?? "msg/s, median, min-max")})</text>`);
     y += headH;
     for (const b of g.bars) {
       const w = Math.max(1, (b.median / scale) * plotW);

@@ -7,6 +7,8 @@ export interface Attempt {
   readonly rep: number;
   readonly result?: ContenderResult;
   readonly error?: string;
+  /** Writers: what the broker's count grew by during this attempt. */
+  readonly stored?: number;
 }
 
 export interface ScenarioOutcome {
@@ -59,6 +61,9 @@ export function invalidReasons(outcome: ScenarioOutcome): string[] {
     if (a.error) reasons.push(`${a.contender.name} rep ${a.rep} failed: ${a.error}`);
     else if (a.result && a.result.total !== expected) {
       reasons.push(`${a.contender.name} rep ${a.rep} moved ${a.result.total} messages, expected ${expected}`);
+    } else if (a.result && a.stored !== undefined) {
+      const acked = typeof a.result.extra?.acknowledged === "number" ? a.result.extra.acknowledged : a.result.total;
+      if (a.stored !== acked) reasons.push(`${a.contender.name} rep ${a.rep}: ${acked} acknowledged but the broker stored ${a.stored}`);
     }
   }
   const check = outcome.brokerCheck;

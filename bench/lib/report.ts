@@ -5,6 +5,8 @@ import type { Machine } from "./machine.ts";
 import type { BenchOptions } from "./options.ts";
 import { type ContenderSummary, invalidReasons, type ScenarioOutcome, summarize } from "./outcome.ts";
 import { JVM_FLAGS } from "./runtimes.ts";
+import { spread } from "./stats.ts";
+import { extraValues } from "./targets.ts";
 
 export interface ReportInput {
   readonly options: BenchOptions;
@@ -27,14 +29,30 @@ const n = (x: number) => Math.round(x).toLocaleString("en-US");
 const ratio = (a: number | undefined, b: number | undefined) => (a && b ? `${(a / b).toFixed(2)}x` : "—");
 
 function peers(rows: readonly ContenderSummary[]) {
-  const pick = (c: Contender["client"]) => rows.find((r) => r.contender.client === c && !r.contender.name.startsWith("baseline"));
+  const pick = (c: Contender["client"]) => rows.find((r) => r.contender.client === c && !r.contender.baseline);
   return { java: pick("java rocketmq-client")?.rates?.median, nodejs: pick("rocketmq-client-nodejs")?.rates?.median };
 }
+
+/** Scenario-specific columns read from the workers' `extra` (median over repetitions, or every rep). */
+const EXTRA_COLUMNS: Partial<Record<ScenarioOutcome["scenario"], ReadonlyArray<{ title: string; key: string; all?: boolean }>>> = {
+  latency: [{ title: "p50 ms", key: "p50Ms" }, { title: "p99 ms", key: "p99Ms" }, { title: "max ms", key: "maxMs" }],
+  memory: [{ title: "RSS peak, 1st half of timed phase, MiB (per rep)", key: "rssFirstHalfMiB", all: true },
+    { title: "RSS peak, 2nd half, MiB (per rep)", key: "rssSecondHalfMiB", all: true },
+    { title: "max messages pulled ahead of the sink", key: "maxAheadMessages", all: true }],
+  pipeline: [{ title: "epochs completed (per rep)", key: "epochs", all: true }],
+};
+
+const SCENARIO_NOTES: Partial<Record<ScenarioOutcome["scenario"], string>> = {
+  latency: "msg/s here is the paced send rate, not a throughput: read p50/p99 (nearest rank over the timed messages of a repetition; the columns give the median over repetitions).",
+  memory: "msg/s here is the slow sink's pace, by design. Peak RSS (VmHWM) is the whole process; the worker also samples its RSS every 250 ms for the per-half peaks.",
+  pipeline: "Both rows read the same backlog with fresh groups and write into the scenario's topic; the clock stops when the sink has every message acknowledged (with checkpoints: also the last epoch stored and committed).",
+};
 
 function scenarioSection(o: ScenarioOutcome): string[] {
   const rows = summarize(o);
   const { java, nodejs } = peers(rows);
   const invalid = invalidReasons(o);
+  const extras = EXTRA_COLUMNS[o.scenario] ?? [];
   const lines = [
     `### ${SCENARIO_TITLES[o.scenario]}`, "",
     `Topic \`${o.topic}\` (8 queues); ${n(o.timed)} timed messages per repetition after ${n(o.warmup)} untimed warm-up messages.`,
@@ -42,16 +60,42 @@ function scenarioSection(o: ScenarioOutcome): string[] {
     invalid.length === 0
       ? "**Valid**: every contender moved the same number of messages in every repetition."
       : `**INVALID RUN**: ${invalid.join("; ")}.`,
-    ...o.notes.map((t) => `Note: ${t}`), "",
-    "| contender | runtime | median msg/s | min | max | reps | vs Java | vs rocketmq-client-nodejs | process CPU ms / 1k msgs (incl. start-up) | peak RSS MiB |",
-    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ...o.notes.map((t) => `Note: ${t}`),
+    ...(SCENARIO_NOTES[o.scenario] ? [SCENARIO_NOTES[o.scenario]!] : []), "",
+    `| contender | runtime | median msg/s | min | max | reps | vs Java | vs rocketmq-client-nodejs | process CPU ms / 1k msgs (incl. start-up) | peak RSS MiB |${extras.map((e) => ` ${e.title} |`).join("")}`,
+    `|---|---|---:|---:|---:|---:|---:|---:|---:|---:|${extras.map(() => "---:|").join("")}`,
   ];
+  const fmt = (v: number) => (Number.isInteger(v) ? n(v) : v.toFixed(1));
   for (const r of rows) {
     const med = r.rates?.median;
-    lines.push(`| ${r.contender.name}${r.extra ? ` (${r.extra})` : ""} | ${r.contender.runtime} | ${med ? n(med) : "failed"} | ${r.rates ? n(r.rates.min) : "—"} | ${r.rates ? n(r.rates.max) : "—"} | ${r.reps} | ${ratio(med, java)} | ${ratio(med, nodejs)} | ${r.cpuPer1k !== undefined ? n(r.cpuPer1k) : "—"} | ${r.peakRssMiB ?? "—"} |`);
+    const cells = extras.map((e) => {
+      const vs = extraValues(o, r.contender.name, e.key);
+      return vs.length === 0 ? "—" : e.all ? vs.map(fmt).join(" / ") : fmt(spread(vs).median);
+    });
+    lines.push(`| ${r.contender.name}${r.extra ? ` (${r.extra})` : ""} | ${r.contender.runtime} | ${med ? n(med) : "failed"} | ${r.rates ? n(r.rates.min) : "—"} | ${r.rates ? n(r.rates.max) : "—"} | ${r.reps} | ${ratio(med, java)} | ${ratio(med, nodejs)} | ${r.cpuPer1k !== undefined ? n(r.cpuPer1k) : "—"} | ${r.peakRssMiB ?? "—"} |${cells.map((c) => ` ${c} |`).join("")}`);
   }
   const failures = rows.flatMap((r) => r.failures.map((f) => `- ${r.contender.name}, ${f}`));
   return [...lines, "", ...(failures.length ? ["Failures:", ...failures, ""] : [])].filter((l, i, a) => !(l === "" && a[i - 1] === ""));
+}
+
+/** One table: every toolkit row of the throughput scenarios against the peers of its scenario. */
+function summaryTable(outcomes: readonly ScenarioOutcome[]): string[] {
+  const lines = [
+    "| scenario | toolkit contender | median msg/s | vs Java | vs rocketmq-client-nodejs | vs plain-loop baseline (same transport) |",
+    "|---|---|---:|---:|---:|---:|",
+  ];
+  for (const o of outcomes) {
+    if (o.scenario === "latency" || o.scenario === "memory") continue;
+    const rows = summarize(o);
+    const { java, nodejs } = peers(rows);
+    const valid = invalidReasons(o).length === 0;
+    for (const r of rows.filter((x) => x.contender.client === "toolkit" && !x.contender.baseline)) {
+      const med = r.rates?.median;
+      const base = rows.find((b) => b.contender.baseline && b.contender.transport === r.contender.transport)?.rates?.median;
+      lines.push(`| ${o.scenario}${valid ? "" : " (INVALID)"} | ${r.contender.name} | ${med ? n(med) : "failed"} | ${ratio(med, java)} | ${ratio(med, nodejs)} | ${ratio(med, base)} |`);
+    }
+  }
+  return lines;
 }
 
 export function renderReport(input: ReportInput): string {
@@ -70,26 +114,31 @@ export function renderReport(input: ReportInput): string {
     "- Warm-up excluded: each process first moves the warm-up messages untimed (same connection, same client), then the timed ones. Process start, client start-up and connection set-up are outside the clock.",
     "- Each contender uses its best reasonable settings, stated below; senders share the same in-flight bound (128 messages async, 8 batches of 64 in batch mode).",
     "- A scenario is valid only if every contender moved exactly the same number of messages in every repetition (checked), and the broker's own count (mqadmin topicStatus) agrees.",
-    "- Java talks remoting straight to the broker; rocketmq-client-nodejs and the toolkit's gRPC sink go through the 5.x proxy (in local mode, inside the broker's JVM). That is the protocol each client speaks, and it is part of what is measured.",
+    "- Java and the toolkit's remoting transport talk straight to the broker; rocketmq-client-nodejs and the toolkit's gRPC sink go through the 5.x proxy (in local mode, inside the broker's JVM). That is the protocol each client speaks, and it is part of what is measured.",
+    "- The source, pipeline and memory scenarios read one shared backlog (8 queues), written once per run by the Java batch producer before any of them starts; each drain uses a fresh consumer group from the first offset.",
     "- The machine is shared: other engineers run test suites on it during runs, so absolute figures are noisy. Read ratios within one run, not figures across runs.", "",
     "## Setup", "",
     `- Machine: ${m.cpuModel}, ${m.nproc} CPUs (nproc), ${m.memoryGiB} GiB RAM, ${m.kernel}; 1-minute load average at start ${m.loadAtStart}.`,
     `- Runtimes: Node ${v.node}, ${v.deno}, Bun ${v.bun}, Java: ${v.java}.`,
     `- Clients: rocketmq-client-nodejs ${v["rocketmq-client-nodejs"]}; Java org.apache.rocketmq:rocketmq-client ${v["java rocketmq-client"]} (Maven Central).`,
     `- Broker: Apache RocketMQ ${b.version} (${b.kind}), name server ${b.namesrv}, gRPC proxy ${b.endpoints}; JDK 17, one broker, ASYNC_FLUSH, 64 MiB commit-log files (scripts/broker.ts).`,
-    `- Message size ${o.size} bytes; ${n(o.messages)} timed messages per repetition (sink-sync: ${n(o.syncMessages)}); warm-up ${n(o.warmup)}; ${o.reps} repetition(s) per contender.`,
+    `- Message size ${o.size} bytes; ${n(o.messages)} timed messages per repetition (sink-sync: ${n(o.syncMessages)}; latency: ${n(o.latencyMessages)} at 1k msg/s after ${n(o.latencyWarmup)} warm-up); warm-up ${n(o.warmup)}; ${o.reps} repetition(s) per contender.`,
     `- JVM flags of the Java contenders: \`${JVM_FLAGS.join(" ")}\` (JIT warmed by the warm-up phase).`, "",
     "## Results", "",
     `![throughput per contender](${input.chartFile})`, "",
+    "### Ratios: the toolkit against Java and rocketmq-client-nodejs", "",
+    "Medians of this run; the peers are the Java and rocketmq-client-nodejs rows of the same scenario (a — where that peer has no row: rocketmq-client-nodejs has no batch send and is not in the pipeline).", "",
+    ...summaryTable(input.outcomes), "",
     ...input.outcomes.flatMap(scenarioSection),
     "## Targets (DESIGN §7)", "",
     "| target | this run |", "|---|---|",
     ...input.targets.map((t) => `| ${t.target} | ${t.verdict} |`), "",
     ...(input.analysis ? ["## Where the time goes", "", input.analysis, ""] : []),
-    "## Not available yet", "",
-    "These contenders have a registration point in bench/contenders/index.ts and run once the code they measure lands. Nothing here is measured or estimated.", "",
-    "| contender | scenario | waits for |", "|---|---|---|",
-    ...input.pending.map((p) => `| ${p.name} | ${p.scenario} | ${p.waitsFor} |`), "",
+    ...(input.pending.length === 0 ? [] : [
+      "## Not available yet", "",
+      "These contenders have a registration point in bench/contenders/index.ts and run once the code they measure lands. Nothing here is measured or estimated.", "",
+      "| contender | scenario | waits for |", "|---|---|---|",
+      ...input.pending.map((p) => `| ${p.name} | ${p.scenario} | ${p.waitsFor} |`), ""]),
     "## Contender settings", "",
     "| contender | settings |", "|---|---|",
     ...contenders.map((c) => `| ${c.name} | ${c.settings} |`), "",

@@ -4,13 +4,20 @@
  */
 import type { Scenario } from "../contenders/types.ts";
 import { type ContenderSummary, invalidReasons, type ScenarioOutcome, summarize } from "./outcome.ts";
+import { spread } from "./stats.ts";
 
 export interface Verdict {
   readonly target: string;
   readonly verdict: string;
 }
 
+/** The memory target: peak RSS at most this, and the second half's peak no higher than this factor of the first's. */
+export const RSS_LIMIT_MIB = 200;
+export const RSS_FLAT_FACTOR = 1.1;
+export const P99_LIMIT_MS = 10;
+
 const n = (x: number) => Math.round(x).toLocaleString("en-US");
+const ok = (met: boolean) => (met ? "met" : "**missed**");
 
 function rows(outcomes: readonly ScenarioOutcome[], scenario: Scenario) {
   const o = outcomes.find((x) => x.scenario === scenario);
@@ -18,59 +25,108 @@ function rows(outcomes: readonly ScenarioOutcome[], scenario: Scenario) {
   const all = summarize(o);
   const find = (pred: (r: ContenderSummary) => boolean) => all.find((r) => pred(r) && r.rates)?.rates?.median;
   return {
+    all,
     valid: invalidReasons(o).length === 0,
-    toolkit: all.filter((r) => r.contender.client === "toolkit" && !r.contender.name.startsWith("baseline") && r.rates),
+    toolkit: all.filter((r) => r.contender.client === "toolkit" && !r.contender.baseline && r.rates),
     java: find((r) => r.contender.client === "java rocketmq-client"),
     nodejs: find((r) => r.contender.client === "rocketmq-client-nodejs"),
-    baseline: find((r) => r.contender.name.startsWith("baseline") && r.contender.runtime === "node"),
+    baseline: (transport: string) => find((r) => r.contender.baseline === true && r.contender.transport === transport),
   };
 }
 
-function compare(goal: number, label: string, toolkit: readonly ContenderSummary[], peer: number | undefined, valid: boolean) {
-  if (toolkit.length === 0) return "not measured: no toolkit contender for it yet";
-  if (peer === undefined) return `not measured: ${label} did not run`;
+const label = (r: ContenderSummary) =>
+  `${r.contender.runtime}${r.contender.transport && r.contender.transport !== "remoting" ? ` (${r.contender.transport})` : r.contender.transport ? " (remoting)" : ""}`;
+
+function compare(goal: number, peerName: string, toolkit: readonly ContenderSummary[], peer: number | undefined, valid: boolean) {
+  if (toolkit.length === 0) return "not measured: no toolkit contender ran";
+  if (peer === undefined) return `not measured: ${peerName} did not run`;
   const parts = toolkit.map((r) => {
     const x = r.rates!.median / peer;
-    return `${r.contender.runtime} ${x.toFixed(2)}x (${n(r.rates!.median)} vs ${n(peer)} msg/s) ${x >= goal ? "met" : "**missed**"}`;
+    return `${label(r)} ${x.toFixed(2)}x ${ok(x >= goal)}`;
   });
-  return `${parts.join("; ")}${valid ? "" : " (run invalid, see above)"}`;
+  return `vs ${peerName} (${n(peer)} msg/s, goal ${goal}x): ${parts.join("; ")}${valid ? "" : " (run invalid, see above)"}`;
+}
+
+/** A numeric `extra` field of every successful repetition of a row. */
+export function extraValues(outcome: ScenarioOutcome, contenderName: string, key: string): number[] {
+  return outcome.attempts.flatMap((a) => {
+    const v = a.contender.name === contenderName ? a.result?.extra?.[key] : undefined;
+    return typeof v === "number" && Number.isFinite(v) ? [v] : [];
+  });
 }
 
 export function judgeTargets(outcomes: readonly ScenarioOutcome[]): Verdict[] {
-  const source = rows(outcomes, "source");
-  const sync = rows(outcomes, "sink-sync");
-  const asyncRows = rows(outcomes, "sink-async");
   const verdicts: Verdict[] = [];
+  const source = rows(outcomes, "source");
   verdicts.push({
     target: "source >= Java DefaultLitePullConsumer and >= 1.5x rocketmq-client-nodejs",
     verdict: !source ? "not run"
-      : source.toolkit.length === 0
-      ? `not measured: the toolkit source is not available yet (peers measured: Java ${source.java ? n(source.java) : "—"} msg/s, rocketmq-client-nodejs ${source.nodejs ? n(source.nodejs) : "—"} msg/s)`
-      : `${compare(1, "Java", source.toolkit, source.java, source.valid)} / ${compare(1.5, "rocketmq-client-nodejs", source.toolkit, source.nodejs, source.valid)}`,
+      : `${compare(1, "Java", source.toolkit, source.java, source.valid)}. ${compare(1.5, "rocketmq-client-nodejs", source.toolkit, source.nodejs, source.valid)}`,
   });
+  const asyncRows = rows(outcomes, "sink-async");
   verdicts.push({
     target: "sink async >= Java DefaultMQProducer async",
     verdict: asyncRows ? compare(1, "Java async", asyncRows.toolkit, asyncRows.java, asyncRows.valid) : "not run",
   });
+  const sync = rows(outcomes, "sink-sync");
   verdicts.push({
     target: "sink sync >= rocketmq-client-nodejs send() in a loop",
-    verdict: sync ? compare(1, "rocketmq-client-nodejs", sync.toolkit, sync.nodejs, sync.valid) : "not run",
+    verdict: sync ? compare(1, "rocketmq-client-nodejs send() loop", sync.toolkit, sync.nodejs, sync.valid) : "not run",
   });
-  const overhead = (["sink-sync", "sink-async", "sink-batch"] as const).flatMap((s) => {
+  const overhead = (["source", "sink-sync", "sink-async", "sink-batch"] as const).flatMap((s) => {
     const r = rows(outcomes, s);
-    const stream = r?.toolkit.find((t) => t.contender.runtime === "node")?.rates?.median;
-    if (!r?.baseline || !stream) return [];
-    const cost = 1 - stream / r.baseline;
-    return [`${s}: ${(cost * 100).toFixed(1)}% (${n(stream)} streamed vs ${n(r.baseline)} plain loop) ${cost <= 0.05 ? "met" : "**missed**"}`];
+    if (!r) return [];
+    return (["remoting", "grpc"] as const).flatMap((transport) => {
+      const base = r.baseline(transport);
+      const stream = r.toolkit.find((t) => t.contender.runtime === "node" && t.contender.transport === transport)?.rates?.median;
+      if (!base || !stream) return [];
+      const cost = 1 - stream / base;
+      return [`${s} over ${transport}: ${(cost * 100).toFixed(1)}% (${n(stream)} streamed vs ${n(base)} plain loop) ${ok(cost <= 0.05)}${r.valid ? "" : " (run invalid)"}`];
+    });
   });
   verdicts.push({
-    target: "stream-layer overhead <= 5% vs the same transport in a plain loop",
-    verdict: overhead.length ? `gRPC sink on node: ${overhead.join("; ")}. Source side not measured yet (needs src/readable).`
-      : "not measured",
+    target: "stream-layer overhead <= 5% vs the same transport in a plain loop (node)",
+    verdict: overhead.length ? overhead.join("; ") : "not measured",
   });
-  for (const target of ["checkpoint every 1 s costs <= 5% throughput", "RSS flat <= 200 MB under a 1M backlog with a slow sink",
-    "p99 produce -> consume <= 10 ms at 1k msg/s", "kill -9 at random points: no loss"]) {
-    verdicts.push({ target, verdict: "not measured: needs the toolkit source (src/readable); see \"Not available yet\"" });
-  }
+  const pipe = rows(outcomes, "pipeline");
+  const none = pipe?.all.find((r) => r.contender.name.includes("no checkpoints"))?.rates?.median;
+  const every = pipe?.all.find((r) => r.contender.name.includes("checkpoint every"))?.rates?.median;
+  verdicts.push({
+    target: "checkpoint every 1 s costs <= 5% throughput",
+    verdict: !pipe ? "not run" : none && every
+      ? `${((1 - every / none) * 100).toFixed(1)}% (${n(every)} msg/s with checkpoints vs ${n(none)} without, node) ${ok(1 - every / none <= 0.05)}${pipe.valid ? "" : " (run invalid)"}`
+      : "not measured: a pipeline row failed",
+  });
+  const memory = outcomes.find((o) => o.scenario === "memory");
+  verdicts.push({
+    target: `RSS flat, <= ${RSS_LIMIT_MIB} MB, under a backlog with a slow sink`,
+    verdict: !memory ? "not run" : summarize(memory).filter((r) => r.contender.client === "toolkit").map((r) => {
+      const first = extraValues(memory, r.contender.name, "rssFirstHalfMiB");
+      const second = extraValues(memory, r.contender.name, "rssSecondHalfMiB");
+      const ahead = extraValues(memory, r.contender.name, "maxAheadMessages");
+      if (r.peakRssMiB === undefined || first.length === 0) return `${r.contender.name}: not measured`;
+      const flat = second.every((s, i) => s <= first[i]! * RSS_FLAT_FACTOR);
+      return `${label(r)}: peak RSS ${r.peakRssMiB} MiB ${ok(r.peakRssMiB <= RSS_LIMIT_MIB)}; ` +
+        `second-half peak ${second.join("/")} vs first-half ${first.join("/")} MiB per rep: ${flat ? "flat, met" : "grew, **missed**"} ` +
+        `(rule: within ${Math.round((RSS_FLAT_FACTOR - 1) * 100)}%); at most ${Math.max(...ahead)} messages pulled ahead of the sink` +
+        `${invalidReasons(memory).length ? " (run invalid)" : ""}`;
+    }).join("; ") || "not measured",
+  });
+  const latency = outcomes.find((o) => o.scenario === "latency");
+  verdicts.push({
+    target: `p99 produce -> consume <= ${P99_LIMIT_MS} ms at 1k msg/s`,
+    verdict: !latency ? "not run" : summarize(latency).map((r) => {
+      const p99 = extraValues(latency, r.contender.name, "p99Ms");
+      const p50 = extraValues(latency, r.contender.name, "p50Ms");
+      if (p99.length === 0) return `${r.contender.name}: not measured`;
+      const med = spread(p99).median;
+      const verdict = r.contender.client === "toolkit" ? ` ${ok(med <= P99_LIMIT_MS)}` : " (peer)";
+      return `${r.contender.client === "toolkit" ? "toolkit" : "Java"}: p99 ${med.toFixed(1)} ms, p50 ${spread(p50).median.toFixed(1)} ms (medians of ${p99.length} reps)${verdict}`;
+    }).join("; ") + (invalidReasons(latency).length ? " (run invalid)" : ""),
+  });
+  verdicts.push({
+    target: "kill -9 at random points: no loss",
+    verdict: "not a throughput figure: checked by tests/slow/crash.test.ts, not by this suite",
+  });
   return verdicts;
 }

@@ -131,8 +131,8 @@ final class Latency {
     double sendMs = (System.nanoTime() - timedFrom) / 1e6;
     reader.join();
     progress.interrupt();
+    // no consumer.shutdown(): it waits out the held long-polling pulls; Bench exits the JVM after the result
     producer.shutdown();
-    consumer.shutdown();
     if (consumerFailure.get() != null) throw new IllegalStateException("consumer failed", consumerFailure.get());
     if (sendFailure.get() != null) throw new IllegalStateException("async send failed", sendFailure.get());
     double[] timed = new double[messages];
