@@ -4,6 +4,7 @@
  *   npm run bench                      full run (1M x 1 KiB, 3 reps) -> BENCHMARKS.md + bench/throughput.svg
  *   npm run bench -- --quick           harness check (< 3 min) -> bench/results/quick.md
  *   npm run bench -- --only sink-async,java --messages 100000
+ *   node bench/run.ts --render bench/results/benchmarks.json   re-write a saved run's report (e.g. after analysis.md changed)
  *
  * Reuses (or starts) the broker through scripts/broker.ts, creates one fresh
  * 8-queue topic per scenario (the source, pipeline and memory scenarios share
@@ -13,27 +14,33 @@
  * Exits 1 when a contender failed or the harness broke; it never judges the
  * numbers (CI runs --quick for that reason). Flags: bench/lib/options.ts.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { relative } from "node:path";
 import { ensureBroker, rocketmqVersion } from "../scripts/broker.ts";
 import { CONTENDERS, PENDING } from "./contenders/index.ts";
 import { type Contender, type ContenderResult, type RunContext, SCENARIOS, type Scenario, SCENARIO_TITLES } from "./contenders/types.ts";
 import { BenchAdmin, randomName, storedMessagesByMqadmin } from "./lib/broker-admin.ts";
-import { barChart, type BarGroup } from "./lib/chart.ts";
 import { runWorker, WorkerFailedError } from "./lib/child.ts";
 import { buildJavaHarness, type JavaHarness } from "./lib/java-harness.ts";
 import { machine } from "./lib/machine.ts";
 import { parseOptions } from "./lib/options.ts";
 import { invalidReasons, type ScenarioOutcome, summarize } from "./lib/outcome.ts";
 import { root } from "./lib/paths.ts";
-import { renderReport } from "./lib/report.ts";
+import { loadRecord, publish } from "./lib/publish.ts";
 import { command, runtimeVersions } from "./lib/runtimes.ts";
 import { rate, spread } from "./lib/stats.ts";
-import { extraValues, judgeTargets } from "./lib/targets.ts";
+import { extraValues } from "./lib/targets.ts";
 
 const t0 = Date.now();
 const log = (line: string) => process.stdout.write(`[bench ${String(Math.round((Date.now() - t0) / 1000)).padStart(4)} s] ${line}\n`);
 
+if (process.argv[2] === "--render") {
+  // re-render a saved run (after bench/analysis.md changed): no broker, nothing measured
+  const file = process.argv[3];
+  if (!file) throw new RangeError("--render needs the run record, e.g. bench/results/benchmarks.json");
+  const written = publish(loadRecord(file), false);
+  log(`re-rendered ${relative(root, written.report)} and ${relative(root, written.chart)} from ${file}`);
+  process.exit(0);
+}
 const options = parseOptions(process.argv.slice(2));
 /** Scenarios that read a backlog; they share one topic, filled once per run. */
 const READS_BACKLOG: ReadonlySet<Scenario> = new Set(["source", "pipeline", "memory"]);
@@ -186,34 +193,12 @@ for (const scenario of SCENARIOS) {
   }
 }
 
-const kindOf = (c: Contender) => c.baseline ? "baseline" as const
-  : c.client === "toolkit" ? "toolkit" as const : c.client === "java rocketmq-client" ? "java" as const : "nodejs" as const;
-const groups: BarGroup[] = outcomes.flatMap((o): BarGroup[] => {
-  if (o.scenario === "memory") return []; // its msg/s is the slow sink's pace; the report has its RSS
-  if (o.scenario === "latency") {
-    return [{ title: "latency at 1k msg/s", unit: "p99 ms, median of reps, min-max; shorter is better",
-      bars: summarize(o).flatMap((s) => {
-        const p99 = extraValues(o, s.contender.name, "p99Ms");
-        return p99.length ? [{ label: s.contender.name, kind: kindOf(s.contender), ...spread(p99) }] : [];
-      }) }];
-  }
-  return [{ title: o.scenario, bars: summarize(o).flatMap((s) => s.rates ? [{ label: s.contender.name, kind: kindOf(s.contender), ...s.rates }] : []) }];
-});
-mkdirSync(dirname(options.chart), { recursive: true });
-mkdirSync(dirname(options.out), { recursive: true });
-writeFileSync(options.chart, barChart("rocketmq-webstreams: throughput (and latency) per contender, same broker, one run", groups,
-  `${machineInfo.cpuModel}, ${machineInfo.nproc} CPUs; ${options.size} B messages; ${options.reps} rep(s); ${startedAt.toISOString().slice(0, 10)}; ${options.quick ? "QUICK run" : options.fullSize ? "full run" : "reduced run"}`));
-const analysisFile = join(root, "bench", "analysis.md");
-writeFileSync(options.out, renderReport({
-  options, machine: machineInfo, versions, outcomes, pending: PENDING, startedAt,
+const written = publish({
+  options, machine: machineInfo, versions, outcomes, pending: PENDING, startedAt: startedAt.toISOString(),
   broker: { version: rocketmqVersion(), kind: cluster.kind, namesrv: cluster.namesrv, endpoints: cluster.endpoints },
-  wallSeconds: (Date.now() - t0) / 1000,
-  chartFile: relative(dirname(options.out), options.chart),
-  targets: judgeTargets(outcomes),
-  argv: process.argv.slice(2),
-  analysis: !options.quick && existsSync(analysisFile) ? readFileSync(analysisFile, "utf8").trim() : "",
-}));
-log(`wrote ${relative(root, options.out)} and ${relative(root, options.chart)}`);
+  wallSeconds: (Date.now() - t0) / 1000, argv: process.argv.slice(2),
+}, true);
+log(`wrote ${relative(root, written.report)}, ${relative(root, written.chart)} and ${relative(root, written.record!)}`);
 for (const o of outcomes) {
   for (const s of summarize(o)) {
     const p99 = extraValues(o, s.contender.name, "p99Ms");

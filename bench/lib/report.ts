@@ -35,7 +35,8 @@ function peers(rows: readonly ContenderSummary[]) {
 
 /** Scenario-specific columns read from the workers' `extra` (median over repetitions, or every rep). */
 const EXTRA_COLUMNS: Partial<Record<ScenarioOutcome["scenario"], ReadonlyArray<{ title: string; key: string; all?: boolean }>>> = {
-  latency: [{ title: "p50 ms", key: "p50Ms" }, { title: "p99 ms", key: "p99Ms" }, { title: "max ms", key: "maxMs" }],
+  latency: [{ title: "p50 ms", key: "p50Ms" }, { title: "p99 ms", key: "p99Ms" }, { title: "max ms", key: "maxMs" },
+    { title: "of which send -> broker ack, p50 ms", key: "ackP50Ms" }, { title: "send -> ack p99 ms", key: "ackP99Ms" }],
   memory: [{ title: "RSS peak, 1st half of timed phase, MiB (per rep)", key: "rssFirstHalfMiB", all: true },
     { title: "RSS peak, 2nd half, MiB (per rep)", key: "rssSecondHalfMiB", all: true },
     { title: "max messages pulled ahead of the sink", key: "maxAheadMessages", all: true }],
