@@ -14,7 +14,8 @@
  *   bun examples/seed-pipeline.ts
  *
  * Ctrl-C (SIGINT) or SIGTERM stops it cleanly: the source stops, a last
- * checkpoint flushes the sink and commits the offsets, then it exits 0.
+ * checkpoint flushes the sink (everything read is acknowledged by the broker),
+ * then it exits 0.
  *
  * Environment (all optional):
  *   ROCKETMQ_NAMESRV        name server, default 127.0.0.1:9876

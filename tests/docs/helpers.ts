@@ -52,6 +52,19 @@ export function run(runtime: RuntimeName, file: string, env: Record<string, stri
   return { process: child, output: () => ({ stdout, stderr }), exited, running: () => alive };
 }
 
+/**
+ * Sends `signal` to the child by pid. (Deno's `ChildProcess.kill()` makes the
+ * close event report that signal even when the child handled it and exited 0;
+ * `process.kill(pid)` leaves the exit status as the child set it.)
+ */
+export function signal(child: Child, sig: NodeJS.Signals): void {
+  try {
+    process.kill(child.process.pid!, sig);
+  } catch {
+    // already gone: `exited` says how it ended
+  }
+}
+
 /** Waits for `exited`, killing the child (SIGKILL) after `ms`; returns the exit code or "killed". */
 export async function exitWithin(child: Child, ms: number): Promise<number | "killed"> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -59,7 +72,7 @@ export async function exitWithin(child: Child, ms: number): Promise<number | "ki
   const result = await Promise.race([child.exited, timeout]);
   clearTimeout(timer);
   if (result === "killed") {
-    child.process.kill("SIGKILL");
+    signal(child, "SIGKILL");
     await child.exited;
   }
   return result;
