@@ -45,7 +45,8 @@ const options = parseOptions(process.argv.slice(2));
 /** Scenarios that read a backlog; they share one topic, filled once per run. */
 const READS_BACKLOG: ReadonlySet<Scenario> = new Set(["source", "pipeline", "memory"]);
 const selected = CONTENDERS.filter((c) =>
-  options.only.length === 0 || options.only.some((s) => c.scenario === s || c.name.includes(s) || c.runtime === s));
+  (options.only.length === 0 || options.only.some((s) => c.scenario === s || c.name.includes(s) || c.runtime === s))
+  && !options.skip.some((s) => c.name.includes(s)));
 if (selected.length === 0) throw new RangeError(`--only ${options.only.join(",")} selects no contender`);
 log(`${options.quick ? "quick" : options.fullSize ? "full" : "reduced"} run: ${selected.length} contenders, ` +
   `${options.messages} msgs (sync ${options.syncMessages}, latency ${options.latencyMessages} + ${options.latencyWarmup} warm-up), ` +

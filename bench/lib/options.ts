@@ -3,6 +3,7 @@
  *
  *   --quick              small counts, 1 repetition, report to bench/results/quick.md
  *   --only a,b           scenarios or contender names containing any of these substrings
+ *   --skip a,b           leave out contenders whose name contains any of these substrings (after --only)
  *   --messages N         timed messages per repetition (source, async, batch)
  *   --sync-messages N    timed messages per repetition in sink-sync
  *   --latency-messages N timed messages per repetition in latency (sent at 1k msg/s: N ms each)
@@ -17,6 +18,7 @@ import { root } from "./paths.ts";
 export interface BenchOptions {
   readonly quick: boolean;
   readonly only: readonly string[];
+  readonly skip: readonly string[];
   readonly messages: number;
   readonly syncMessages: number;
   readonly latencyMessages: number;
@@ -49,7 +51,7 @@ function positive(flag: string, value: string | undefined): number {
 }
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
-  const known = new Set(["--quick", "--only", "--messages", "--sync-messages", "--latency-messages", "--warmup", "--reps", "--size", "--out"]);
+  const known = new Set(["--quick", "--only", "--skip", "--messages", "--sync-messages", "--latency-messages", "--warmup", "--reps", "--size", "--out"]);
   const flags = new Map<string, string | true>();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -65,6 +67,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   const o = {
     quick,
     only: flags.has("--only") ? String(flags.get("--only")).split(",").map((s) => s.trim()).filter(Boolean) : [],
+    skip: flags.has("--skip") ? String(flags.get("--skip")).split(",").map((s) => s.trim()).filter(Boolean) : [],
     messages: num("--messages", preset.messages),
     syncMessages: num("--sync-messages", flags.has("--messages") && !flags.has("--sync-messages")
       ? Math.min(num("--messages", preset.messages), preset.syncMessages) : preset.syncMessages),
@@ -78,7 +81,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   const out = flags.has("--out") ? String(flags.get("--out"))
     : quick ? join(root, "bench", "results", "quick.md") : join(root, "BENCHMARKS.md");
   const chart = out === join(root, "BENCHMARKS.md") ? join(root, "bench", "throughput.svg") : out.replace(/\.md$/, "") + ".svg";
-  const fullSize = !quick && o.messages >= FULL.messages && o.syncMessages >= FULL.syncMessages
+  const fullSize = !quick && o.skip.length === 0 && o.messages >= FULL.messages && o.syncMessages >= FULL.syncMessages
     && o.latencyMessages >= FULL.latencyMessages && o.reps >= 3;
   return { ...o, out, chart, fullSize };
 }
