@@ -69,6 +69,9 @@ export class CheckpointCoordinator implements EpochAcknowledger {
   #failure: EpochError | undefined;
   #closed = false;
   #abort = new AbortController();
+  #settle!: () => void;
+  /** Resolves once the pipeline is over: closed with every epoch completed, or failed. */
+  readonly finished: Promise<void> = new Promise((resolve) => (this.#settle = resolve));
 
   constructor(options: CoordinatorOptions) {
     this.#pipelineId = options.pipelineId;
@@ -164,6 +167,7 @@ export class CheckpointCoordinator implements EpochAcknowledger {
     }
     this.#chain = this.#chain.then(() => {
       if (!this.#failure) this.#feed.end();
+      this.#settle();
     });
   }
 
@@ -205,6 +209,7 @@ export class CheckpointCoordinator implements EpochAcknowledger {
   #fail(error: EpochError): EpochError {
     if (this.#failure) return this.#failure;
     this.#failure = error;
+    this.#settle();
     this.#registered.clear();
     for (const list of this.#waiters.values()) for (const w of list) w.reject(error);
     this.#waiters.clear();

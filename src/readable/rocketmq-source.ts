@@ -68,6 +68,12 @@ export interface SourceStats {
 }
 
 const RETRY_DELAY_MS = 1000;
+/**
+ * After a clean end under checkpointing, how long the source keeps its clients
+ * open for the pipeline's last epoch (the final barrier travels to the sink,
+ * which flushes before acknowledging) so that epoch's group offsets reach the broker.
+ */
+const LAST_EPOCH_WAIT_MS = 60_000;
 
 /**
  * A `ReadableStream` of record batches. One chunk is one pull result of one
@@ -99,6 +105,7 @@ export class RocketMQSource<T> extends ReadableStream<Batch<SourceRecord<T>>> {
   #controller!: ReadableStreamDefaultController<Batch<SourceRecord<T>>>;
   #started: Promise<void> | undefined;
   #closing = false;
+  #endedCleanly = false;
   #shutdown: Promise<void> | undefined;
   #persistTimer: ReturnType<typeof setInterval> | undefined;
   readonly #sleeps = new Set<{ timer: ReturnType<typeof setTimeout>; resolve: () => void }>();
@@ -182,7 +189,11 @@ export class RocketMQSource<T> extends ReadableStream<Batch<SourceRecord<T>>> {
       if (this.#closing) return;
       const ready = this.#ready.shift();
       if (ready) {
-        if (await this.#emit(ready, controller)) return;
+        const emitted = await this.#emit(ready, controller);
+        // the emitted queue is free again: pull its next batch now, while the consumer works
+        // on this one (it then waits in #ready, so each queue still holds at most one batch)
+        this.#launchPulls();
+        if (emitted) return;
         continue;
       }
       this.#launchPulls();
@@ -396,6 +407,7 @@ export class RocketMQSource<T> extends ReadableStream<Batch<SourceRecord<T>>> {
   /** Ends the stream cleanly: what is queued is still delivered, then `done`. */
   #end(): void {
     if (this.#closing) return;
+    this.#endedCleanly = true;
     try {
       this.#controller.close();
     } catch {
@@ -419,12 +431,27 @@ export class RocketMQSource<T> extends ReadableStream<Batch<SourceRecord<T>>> {
       this.#wake?.();
       await this.#started?.catch(() => undefined);
       await Promise.all(this.#members.map((m) => m.stop()));
-      if (!this.#init.checkpoint) await this.#commitConsumed();
+      const cp = this.#init.checkpoint;
+      if (!cp) await this.#commitConsumed();
+      else if (this.#endedCleanly) await this.#awaitLastEpoch(cp);
       this.#detachCommitter?.();
       for (const s of this.#states.values()) s.live = false;
       await Promise.all(this.#members.map((m) => m.close()));
     })();
     return this.#shutdown;
+  }
+
+  /** Keeps the committer attached until the pipeline's final epoch completed (or failed). */
+  async #awaitLastEpoch(cp: Checkpointing): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = await Promise.race([
+      cp.coordinator.finished.then(() => false),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), LAST_EPOCH_WAIT_MS))),
+    ]);
+    clearTimeout(timer);
+    if (timedOut) {
+      this.#log({ level: "warn", message: `the pipeline's last epoch did not complete within ${LAST_EPOCH_WAIT_MS} ms of the end; its offsets stay in the store only` });
+    }
   }
 
   #sleep(ms: number): Promise<void> {

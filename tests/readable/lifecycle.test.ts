@@ -116,4 +116,31 @@ s("checkpoint: restored offsets win over the start strategy, and group offsets a
   }
 });
 
+s("checkpoint: a clean stop completes a last epoch and commits its offsets to the broker", async () => {
+  const topic = await freshTopic(client, "src_cp_end", 2);
+  await produce(client, queueOf(topic, 0), 10);
+  await produce(client, queueOf(topic, 1), 7);
+  const g = group();
+  const store = new MemoryOffsetStore();
+  // no periodic epoch during the test: only the final one, at the end of the stream
+  const cp = checkpoint({ pipelineId: "src-cp-end", intervalMs: 600_000, store });
+  const stop = new AbortController();
+  const source = utf8Source(topic, g, { checkpoint: cp, signal: stop.signal }).setStartFromEarliest();
+  let read = 0;
+  const done = source.pipeThrough(cp.stream<SourceRecord<string>>()).pipeTo(cp.sink({
+    write: (records) => void (read += records.length),
+    flush: async () => undefined,
+  }));
+  for (let i = 0; i < 300 && read < 17; i++) await sleep(50);
+  assert.is(read, 17);
+  stop.abort();
+  await done;
+  const snapshot = await store.load("src-cp-end");
+  assert.equal(snapshot?.offsets, { [`${topic}@broker-a@0`]: 10, [`${topic}@broker-a@1`]: 7 });
+  // the source closes its clients only after the committer ran: poll the broker (hang guard only)
+  const committed = async () => [await client.queryConsumerOffset(g, queueOf(topic, 0)), await client.queryConsumerOffset(g, queueOf(topic, 1))];
+  for (let i = 0; i < 100 && (await committed()).includes(undefined); i++) await sleep(100);
+  assert.equal(await committed(), [10, 7]);
+});
+
 s.run();
