@@ -8,7 +8,7 @@
  * message in, so receipts from this transport carry only the message id.
  */
 import { Producer } from "rocketmq-client-nodejs";
-import { BrokerError, ConnectionError, SendError } from "../errors.ts";
+import { BrokerError, ConnectionError, SendError, TimeoutError } from "../errors.ts";
 import type { OutgoingMessage, SendReceipt } from "./outgoing-message.ts";
 import type { ProducerTransport } from "./producer-transport.ts";
 
@@ -26,19 +26,43 @@ export interface GrpcProducerOptions {
 
 const silentLogger = { info() {}, warn() {}, error() {}, debug() {} };
 
-/** gRPC status-like codes from the proxy that are worth another attempt. */
+/** Proxy response codes (the client's `ClientException.code`, 5 digits) worth another attempt. */
 function retryableProxyCode(code: number): boolean {
   // 429xx too many requests, 5xxxx internal / proxy timeout
   return Math.floor(code / 100) === 429 || code >= 50000;
 }
 
-function toTypedError(err: unknown, topic: string): Error {
+/** gRPC's own status codes (0..16), which @grpc/grpc-js puts in `code` when the call itself failed. */
+const GrpcStatus = { DEADLINE_EXCEEDED: 4, RESOURCE_EXHAUSTED: 8, INTERNAL: 13, UNAVAILABLE: 14 } as const;
+
+/**
+ * The toolkit's typed error for a failed gRPC send. Two kinds of numeric
+ * `code` arrive here and must not be confused:
+ * - a proxy response code (>= 10000, e.g. 40401 topic not found), from the
+ *   client's ClientException: the proxy answered and refused -> BrokerError;
+ * - a gRPC status (0..16), from grpc-js: the call did not get an answer.
+ *   UNAVAILABLE (proxy down or unreachable) -> ConnectionError naming the
+ *   endpoints; DEADLINE_EXCEEDED -> TimeoutError; others -> BrokerError
+ *   carrying the gRPC status.
+ */
+export function grpcSendError(err: unknown, topic: string, endpoints: string, timeoutMs: number): Error {
   const e = err as { code?: unknown; message?: string };
+  const message = e?.message ?? String(err);
+  if (typeof e?.code === "number" && e.code >= 0 && e.code < 100) {
+    if (e.code === GrpcStatus.UNAVAILABLE) {
+      return new ConnectionError(`could not reach the proxy at ${endpoints} to send to topic ${topic}: ${message}`, endpoints, { cause: err });
+    }
+    if (e.code === GrpcStatus.DEADLINE_EXCEEDED) {
+      return new TimeoutError(`send to topic ${topic} through ${endpoints} got no answer within ${timeoutMs} ms: ${message}`, timeoutMs, { cause: err });
+    }
+    return new BrokerError(`gRPC call to ${endpoints} failed sending to topic ${topic}: ${message}`, e.code, message, {
+      cause: err, retryable: e.code === GrpcStatus.RESOURCE_EXHAUSTED || e.code === GrpcStatus.INTERNAL });
+  }
   if (typeof e?.code === "number") {
-    return new BrokerError(`proxy refused the send to topic ${topic}: ${e.message}`, e.code, e.message ?? "", {
+    return new BrokerError(`proxy at ${endpoints} refused the send to topic ${topic}: ${message}`, e.code, message, {
       cause: err, retryable: retryableProxyCode(e.code) });
   }
-  return new SendError(`send to topic ${topic} failed: ${e?.message ?? String(err)}`, 1, { cause: err, retryable: true });
+  return new SendError(`send to topic ${topic} through ${endpoints} failed: ${message}`, 1, { cause: err, retryable: true });
 }
 
 export class GrpcProducerTransport implements ProducerTransport {
@@ -46,9 +70,11 @@ export class GrpcProducerTransport implements ProducerTransport {
   #producer: Producer;
   #started: Promise<void> | undefined;
   #endpoints: string;
+  #timeoutMs: number;
 
   constructor(options: GrpcProducerOptions) {
     this.#endpoints = options.endpoints;
+    this.#timeoutMs = options.sendTimeoutMs ?? 3000;
     this.#producer = new Producer({
       endpoints: options.endpoints,
       namespace: options.namespace ?? "",
@@ -92,7 +118,7 @@ export class GrpcProducerTransport implements ProducerTransport {
       });
       return { msgId: receipt.messageId, topic: message.topic };
     } catch (err) {
-      throw toTypedError(err, message.topic);
+      throw grpcSendError(err, message.topic, this.#endpoints, this.#timeoutMs);
     }
   }
 
