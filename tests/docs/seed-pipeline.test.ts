@@ -55,10 +55,12 @@ for (const runtime of Object.keys(RUNTIMES) as RuntimeName[]) {
       assert.is(result.foreign, 0, "messages that are not this run's rows");
       assert.is(result.received, N, "each row exactly once in a clean run");
 
-      // Not asserted: that the group's offsets on the broker reach the ends of the input queues.
-      // The final checkpoint (injected when the source ends) is stored but its offsets are not
-      // committed to the broker, because the source detaches its committer when it closes
-      // (a source bug, reported in the issue 10 hand-off). Periodic checkpoints do commit (tests/readable/lifecycle.test.ts).
+      // the last checkpoint (injected when the source ended) is committed to the broker too:
+      // the group's offsets reach the ends of the input queues
+      const ends = await endOffsets(client, sourceTopic);
+      for (const [mq, end] of ends) {
+        assert.is(await client.queryConsumerOffset(group, mq), end, `committed offset of queue ${mq.queueId}`);
+      }
     } finally {
       if (child.running()) {
         signal(child, "SIGKILL");
