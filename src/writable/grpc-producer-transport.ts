@@ -7,6 +7,7 @@
  * queue the client picked, which need not be the queue the proxy stored the
  * message in, so receipts from this transport carry only the message id.
  */
+import { EventEmitter } from "node:events";
 import { Producer } from "rocketmq-client-nodejs";
 import { BrokerError, ConnectionError, SendError, TimeoutError } from "../errors.ts";
 import type { OutgoingMessage, SendReceipt } from "./outgoing-message.ts";
@@ -122,10 +123,37 @@ export class GrpcProducerTransport implements ProducerTransport {
     }
   }
 
+  /**
+   * Shuts the producer down, also when the proxy is gone.
+   *
+   * Works around two behaviours of rocketmq-client-nodejs 1.0.8 seen with a
+   * stopped proxy (tests/slow/sink-broker-stop.test.ts): `shutdown()` first
+   * notifies the proxy and, when that RPC fails, throws before it releases
+   * the telemetry session and closes its gRPC channels; and a telemetry
+   * stream that failed renews itself on a 1 s timer, forever. Either keeps
+   * the process alive. So the notification is made best-effort and, once
+   * closing, a renewal gets an inert stream instead of a new connection.
+   */
   async close(): Promise<void> {
-    if (this.#started) {
-      await this.#started.catch(() => {});
-      await this.#producer.shutdown();
+    if (!this.#started) return;
+    await this.#started.catch(() => {});
+    const manager = (this.#producer as unknown as { rpcClientManager?: RpcClientManagerInternals }).rpcClientManager;
+    if (manager && typeof manager.notifyClientTermination === "function" && typeof manager.telemetry === "function") {
+      const notify = manager.notifyClientTermination.bind(manager);
+      manager.notifyClientTermination = (...args: unknown[]) => notify(...args).catch(() => undefined);
+      manager.telemetry = () => inertStream();
     }
+    await this.#producer.shutdown();
   }
+}
+
+/** The two methods of the client's (internal) RpcClientManager that close() replaces. */
+interface RpcClientManagerInternals {
+  notifyClientTermination: (...args: unknown[]) => Promise<unknown>;
+  telemetry: (...args: unknown[]) => unknown;
+}
+
+/** A telemetry stream that never connects, emits nothing and accepts writes. */
+function inertStream(): EventEmitter {
+  return Object.assign(new EventEmitter(), { write: () => true, end: () => undefined });
 }
