@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;
+import org.apache.rocketmq.client.exception.MQBrokerException;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendCallback;
 import org.apache.rocketmq.client.producer.SendResult;
@@ -102,15 +103,29 @@ final class Latency {
     for (int i = 0; i < size; i++) template[i] = (byte) ('a' + i % 26);
     AtomicLong acked = new AtomicLong();
     AtomicReference<Throwable> sendFailure = new AtomicReference<>();
-    SendCallback callback = new SendCallback() {
+    // The async send does not retry a broker's "busy" answer (flow control on an overloaded
+    // broker); a user would re-send from the callback, and so do we, up to twice, keeping the
+    // original stamp so the retry counts in the latency (the toolkit's transport retries inside).
+    final class Resend implements SendCallback {
+      final Message message;
+      int retries;
+      Resend(Message message) { this.message = message; }
       @Override public void onSuccess(SendResult r) {
         if (r.getSendStatus() == SendStatus.SEND_OK) acked.incrementAndGet();
         else sendFailure.compareAndSet(null, new IllegalStateException("send status " + r.getSendStatus()));
       }
       @Override public void onException(Throwable e) {
+        if (e instanceof MQBrokerException && ((MQBrokerException) e).getResponseCode() == 2 && retries++ < 2) {
+          try {
+            producer.send(message, this);
+            return;
+          } catch (Exception again) {
+            e = again;
+          }
+        }
         sendFailure.compareAndSet(null, e);
       }
-    };
+    }
     Thread progress = Bench.progress(received);
     long intervalNs = 1_000_000_000L / rate;
     long t0 = System.nanoTime();
@@ -126,7 +141,8 @@ final class Latency {
       long stamp = System.nanoTime();
       if (seq == warmup) timedFrom = stamp;
       b.putLong(0, stamp);
-      producer.send(new Message(topic, body), callback);
+      Message message = new Message(topic, body);
+      producer.send(message, new Resend(message));
     }
     double sendMs = (System.nanoTime() - timedFrom) / 1e6;
     reader.join();
