@@ -121,6 +121,7 @@ export function renderReport(input: ReportInput): string {
     "- The machine is shared: other engineers run test suites on it during runs, so absolute figures are noisy. Read ratios within one run, not figures across runs.", "",
     "## Setup", "",
     `- Machine: ${m.cpuModel}, ${m.nproc} CPUs (nproc), ${m.memoryGiB} GiB RAM, ${m.kernel}; 1-minute load average at start ${m.loadAtStart}.`,
+    ...(v.commit ? [`- Code: commit ${v.commit}; src/ at start: ${v.srcChanges}. Others work in the same tree, and each worker loads src/ when it starts.`] : []),
     `- Runtimes: Node ${v.node}, ${v.deno}, Bun ${v.bun}, Java: ${v.java}.`,
     `- Clients: rocketmq-client-nodejs ${v["rocketmq-client-nodejs"]}; Java org.apache.rocketmq:rocketmq-client ${v["java rocketmq-client"]} (Maven Central).`,
     `- Broker: Apache RocketMQ ${b.version} (${b.kind}), name server ${b.namesrv}, gRPC proxy ${b.endpoints}; JDK 17, one broker, ASYNC_FLUSH, 64 MiB commit-log files (scripts/broker.ts).`,

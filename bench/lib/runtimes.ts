@@ -42,5 +42,19 @@ export function runtimeVersions(): Record<string, string> {
     java: firstLine("java", ["-version"]),
     "rocketmq-client-nodejs": String(nodeClient.version),
     "java rocketmq-client": /<rocketmq\.client\.version>([^<]+)</.exec(pom)?.[1] ?? "unknown",
+    ...codeVersion(),
   };
+}
+
+/**
+ * The commit the run started from, and whether src/ had uncommitted changes
+ * then (others work in the same tree: a worker loads src/ when it starts, so
+ * a change during a long run reaches the contenders that start after it).
+ */
+function codeVersion(): Record<string, string> {
+  const head = spawnSync("git", ["-C", root, "rev-parse", "--short", "HEAD"], { encoding: "utf8" });
+  const dirty = spawnSync("git", ["-C", root, "status", "--porcelain", "--", "src"], { encoding: "utf8" });
+  if (head.status !== 0) return {};
+  const changed = dirty.stdout.split("\n").filter((l) => l.trim() !== "").length;
+  return { commit: head.stdout.trim(), srcChanges: changed === 0 ? "none" : `${changed} uncommitted file(s) in src/ at start` };
 }
