@@ -12,7 +12,7 @@ export const javaContenders: readonly Contender[] = [
   {
     name: "java DefaultMQProducer send() loop",
     runtime: "java", client: "java rocketmq-client", scenario: "sink-sync",
-    settings: `sendMsgTimeout ${SEND_TIMEOUT_MS} ms, retryTimesWhenSendFailed 2`,
+    settings: `sendMsgTimeout and mqClientApiTimeout ${SEND_TIMEOUT_MS} ms, retryTimesWhenSendFailed 2`,
     run: (ctx) => ctx.spawn("java", "produce-sync", common(ctx)),
   },
   {

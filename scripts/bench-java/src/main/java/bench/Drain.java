@@ -27,6 +27,7 @@ final class Drain {
     DefaultLitePullConsumer consumer = new DefaultLitePullConsumer(Bench.need(args, "group"));
     consumer.setNamesrvAddr(Bench.need(args, "namesrv"));
     consumer.setPullBatchSize(Bench.intArg(args, "pull-batch", 32));
+    consumer.setMqClientApiTimeout(Bench.intArg(args, "timeout-ms", 3000));
     consumer.setAutoCommit(true);
     consumer.start();
     Collection<MessageQueue> queues = consumer.fetchMessageQueues(topic);

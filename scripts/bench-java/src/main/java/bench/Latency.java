@@ -44,6 +44,7 @@ final class Latency {
     DefaultLitePullConsumer consumer = new DefaultLitePullConsumer(Bench.need(args, "group"));
     consumer.setNamesrvAddr(Bench.need(args, "namesrv"));
     consumer.setPullBatchSize(32);
+    consumer.setMqClientApiTimeout(Bench.intArg(args, "timeout-ms", 3000));
     consumer.setAutoCommit(true);
     consumer.start();
     List<MessageQueue> queues = new ArrayList<>(consumer.fetchMessageQueues(topic));
@@ -97,6 +98,7 @@ final class Latency {
     DefaultMQProducer producer = new DefaultMQProducer("bench_java_latency_" + System.nanoTime());
     producer.setNamesrvAddr(Bench.need(args, "namesrv"));
     producer.setSendMsgTimeout(Bench.intArg(args, "timeout-ms", 3000));
+    producer.setMqClientApiTimeout(Bench.intArg(args, "timeout-ms", 3000));
     producer.setRetryTimesWhenSendAsyncFailed(2);
     producer.start();
     byte[] template = new byte[size];

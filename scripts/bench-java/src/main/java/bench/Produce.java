@@ -25,6 +25,9 @@ final class Produce {
     DefaultMQProducer producer = new DefaultMQProducer("bench_java_producer_" + System.nanoTime());
     producer.setNamesrvAddr(Bench.need(args, "namesrv"));
     producer.setSendMsgTimeout(Bench.intArg(args, "timeout-ms", 3000));
+    // name server / route requests get the same budget (default 3 s, of which connecting on a loaded
+    // machine has taken 2 s, leaving the request itself about 1 s)
+    producer.setMqClientApiTimeout(Bench.intArg(args, "timeout-ms", 3000));
     producer.setRetryTimesWhenSendFailed(2);
     producer.setRetryTimesWhenSendAsyncFailed(2);
     producer.start();
