@@ -14,7 +14,6 @@
  */
 import { RocketMQSink } from "../../src/writable/rocketmq-sink.ts";
 import { SendEngine, type SendMode } from "../../src/writable/send-engine.ts";
-import { GrpcProducerTransport } from "../../src/writable/grpc-producer-transport.ts";
 import { RemotingProducerTransport } from "../../src/writable/remoting-producer-transport.ts";
 import type { ProducerTransport } from "../../src/writable/producer-transport.ts";
 import type { OutgoingMessage } from "../../src/writable/outgoing-message.ts";
@@ -51,6 +50,8 @@ main(async () => {
   const kind = args.get("transport") ?? "grpc";
   let transport: ProducerTransport;
   if (kind === "grpc") {
+    // loaded only here, so the remoting rows' RSS and start-up do not include the gRPC client library
+    const { GrpcProducerTransport } = await import("../../src/writable/grpc-producer-transport.ts");
     const grpc = new GrpcProducerTransport({ endpoints: need(args, "endpoints"), topics: [topic], retryTimes: 2, sendTimeoutMs });
     await grpc.start();
     transport = grpc;
