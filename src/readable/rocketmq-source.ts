@@ -106,6 +106,8 @@ export class RocketMQSource<T> extends ReadableStream<Batch<SourceRecord<T>>> {
   #started: Promise<void> | undefined;
   #closing = false;
   #endedCleanly = false;
+  /** Brokers on which this source's group has committed once (see #commitEach). */
+  readonly #seededBrokers = new Set<string>();
   #shutdown: Promise<void> | undefined;
   #persistTimer: ReturnType<typeof setInterval> | undefined;
   readonly #sleeps = new Set<{ timer: ReturnType<typeof setTimeout>; resolve: () => void }>();
@@ -349,7 +351,7 @@ export class RocketMQSource<T> extends ReadableStream<Batch<SourceRecord<T>>> {
     const lost = [...this.#states.values()].filter((s) => s.member === member && !wanted.has(s.key));
     for (const s of lost) s.live = false;
     for (const s of lost) this.#states.delete(s.key);
-    if (lost.length > 0 && !this.#init.checkpoint) await Promise.all(lost.map((s) => this.#commitState(s)));
+    if (lost.length > 0 && !this.#init.checkpoint) await this.#commitEach(lost, (s) => s, (s) => this.#commitState(s));
     const started = await Promise.all(gained.map(async ({ key, mq }) => ({ key, mq, offset: await this.#startOffset(member, key, mq) })));
     for (const { key, mq, offset } of started) {
       const previous = this.#states.get(key);
@@ -377,7 +379,7 @@ export class RocketMQSource<T> extends ReadableStream<Batch<SourceRecord<T>>> {
 
   /** Without checkpointing: commits what was emitted, for queues that moved on. */
   async #commitConsumed(): Promise<void> {
-    await Promise.all([...this.#states.values()].map((s) => this.#commitState(s)));
+    await this.#commitEach([...this.#states.values()], (s) => s, (s) => this.#commitState(s));
   }
 
   async #commitState(state: QueueState): Promise<void> {
@@ -393,12 +395,36 @@ export class RocketMQSource<T> extends ReadableStream<Batch<SourceRecord<T>>> {
 
   /** With checkpointing: after an epoch is stored, commit the queues this source owns. */
   async #commitEpoch(offsets: ReadonlyMap<string, number>): Promise<void> {
-    await Promise.all([...offsets].map(async ([key, offset]) => {
+    const owned: Array<{ state: QueueState; offset: number }> = [];
+    for (const [key, offset] of offsets) {
       const state = this.#states.get(key);
-      if (!state) return; // not ours (any more): its owner commits it
+      if (state) owned.push({ state, offset }); // else: not ours (any more), its owner commits it
+    }
+    await this.#commitEach(owned, (item) => item.state, async ({ state, offset }) => {
       await commitWithRetry(state.member.client, this.options.consumerGroup, state.mq, offset);
       state.committedOffset = offset;
+    });
+  }
+
+  /**
+   * Commits several queues at once, except the first commit on each broker.
+   * A 5.x broker creates a group's offset table for a topic on its first
+   * commit without a lock: two first commits handled at the same time can
+   * lose one queue's offset while both are answered SUCCESS (seen here under
+   * load: one of two queues never committed). So the first one goes alone.
+   */
+  async #commitEach<I>(items: readonly I[], stateOf: (item: I) => QueueState, commit: (item: I) => Promise<void>): Promise<void> {
+    const first = new Map<string, I>();
+    for (const item of items) {
+      const broker = stateOf(item).mq.brokerName;
+      if (!this.#seededBrokers.has(broker) && !first.has(broker)) first.set(broker, item);
+    }
+    await Promise.all([...first].map(async ([broker, item]) => {
+      await commit(item);
+      if (stateOf(item).committedOffset !== undefined) this.#seededBrokers.add(broker);
     }));
+    const leaders = new Set(first.values());
+    await Promise.all(items.filter((item) => !leaders.has(item)).map(commit));
   }
 
   // ---------------------------------------------------------------------------
