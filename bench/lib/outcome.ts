@@ -34,9 +34,14 @@ export interface ContenderSummary {
 }
 
 export function summarize(outcome: ScenarioOutcome): ContenderSummary[] {
-  const byContender = new Map<Contender, Attempt[]>();
-  for (const a of outcome.attempts) byContender.set(a.contender, [...(byContender.get(a.contender) ?? []), a]);
-  return [...byContender].map(([contender, attempts]) => {
+  // keyed by name: a record read back from JSON (--render) has one contender object per attempt
+  const byContender = new Map<string, { contender: Contender; attempts: Attempt[] }>();
+  for (const a of outcome.attempts) {
+    const entry = byContender.get(a.contender.name) ?? { contender: a.contender, attempts: [] };
+    entry.attempts.push(a);
+    byContender.set(a.contender.name, entry);
+  }
+  return [...byContender.values()].map(({ contender, attempts }) => {
     const ok = attempts.flatMap((a) => (a.result ? [a.result] : []));
     const cpu = ok.flatMap((r) => (typeof r.extra?.cpuMs === "number" ? [(r.extra.cpuMs * 1000) / r.total] : []));
     const rss = ok.flatMap((r) => (r.peakRssMiB !== undefined ? [r.peakRssMiB] : []));
