@@ -231,7 +231,8 @@ export async function ensureBroker(): Promise<Cluster> {
   return { kind: "local-started", namesrv, endpoints, classpath: cp, home: stateDir };
 }
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid exists (signal 0 probes without sending). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -12,21 +12,14 @@ import type { Machine } from "./machine.ts";
 import type { BenchOptions } from "./options.ts";
 import { type ScenarioOutcome, summarize } from "./outcome.ts";
 import { root } from "./paths.ts";
-import { renderReport } from "./report.ts";
+import { renderReport, type ReportInput } from "./report.ts";
 import { spread } from "./stats.ts";
 import { extraValues, judgeTargets } from "./targets.ts";
 
-export interface RunRecord {
-  readonly options: BenchOptions;
-  readonly machine: Machine;
-  readonly versions: Record<string, string>;
-  readonly broker: { readonly version: string; readonly kind: string; readonly namesrv: string; readonly endpoints: string };
-  readonly outcomes: readonly ScenarioOutcome[];
-  readonly pending: readonly PendingContender[];
+/** What a run saves (bench/results/*.json): the report's input before rendering, with a JSON date. */
+export type RunRecord = Omit<ReportInput, "startedAt" | "chartFile" | "targets" | "analysis"> & {
   readonly startedAt: string;
-  readonly wallSeconds: number;
-  readonly argv: readonly string[];
-}
+};
 
 /** Where the record of a report goes: bench/results/<report name>.json. */
 export const recordPath = (out: string): string =>

@@ -32,6 +32,7 @@ import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
+import { alive } from "../../scripts/broker.ts";
 import { ConnectionError, ErrorCodes, RocketMQError, SendError } from "../../src/errors.ts";
 import { RemotingClient } from "../../src/remoting/client.ts";
 import { GrpcProducerTransport } from "../../src/writable/grpc-producer-transport.ts";
@@ -99,14 +100,6 @@ function portOpen(p: number): Promise<boolean> {
   });
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Stops the broker JVM this suite started (the proxy, which hosts the broker); the name server stays up. */
 async function stopBrokerJvm(): Promise<void> {
