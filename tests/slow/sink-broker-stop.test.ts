@@ -75,9 +75,10 @@ function brokerScript(command: "start" | "stop" | "clean"): string {
     ROCKETMQ_PROXY_REMOTING_PORT: String(PORTS.proxyRemoting),
     ROCKETMQ_USE_DOCKER: "0",
   };
-  // the shared cluster's addresses would make the script reuse it
-  delete env.ROCKETMQ_NAMESRV;
-  delete env.ROCKETMQ_ENDPOINTS;
+  // the shared cluster's addresses would make the script reuse it. Emptied, not deleted:
+  // Deno's child_process adds `env` to the parent's environment, so a deleted key comes back
+  env.ROCKETMQ_NAMESRV = "";
+  env.ROCKETMQ_ENDPOINTS = "";
   const r = spawnSync(join(root, "node_modules", ".bin", "node"), [join(root, "scripts", "broker.ts"), command], {
     cwd: root, env, encoding: "utf8", timeout: 300_000,
   });
