@@ -191,11 +191,7 @@ export class RocketMQSource<T> extends ReadableStream<Batch<SourceRecord<T>>> {
       if (this.#closing) return;
       const ready = this.#ready.shift();
       if (ready) {
-        const emitted = await this.#emit(ready, controller);
-        // the emitted queue is free again: pull its next batch now, while the consumer works
-        // on this one (it then waits in #ready, so each queue still holds at most one batch)
-        this.#launchPulls();
-        if (emitted) return;
+        if (await this.#emit(ready, controller)) return;
         continue;
       }
       this.#launchPulls();
