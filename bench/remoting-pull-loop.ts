@@ -13,28 +13,18 @@
 import process from "node:process";
 import { RemotingClient } from "../src/remoting/client.ts";
 import type { MessageQueue } from "../src/remoting/route.ts";
+import { flag, runtimeLabel } from "./lib/cli.ts";
 
-const argv = process.argv.slice(2);
-const arg = (name: string, fallback?: string): string | undefined => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : fallback;
-};
-const topic = arg("topic");
+const topic = flag("topic");
 if (!topic) {
   console.error("usage: bench/remoting-pull-loop.ts --topic T [--count 100000] [--namesrv host:port] [--produce]");
   process.exit(2);
 }
-const count = Number(arg("count", "100000"));
-const bodyBytes = Number(arg("body", "1024"));
-const queueCount = Number(arg("queues", "8"));
-const client = new RemotingClient({ nameServerAddress: arg("namesrv", process.env.ROCKETMQ_NAMESRV ?? "127.0.0.1:9876")!, requestTimeoutMs: 10_000 });
+const count = Number(flag("count", "100000"));
+const bodyBytes = Number(flag("body", "1024"));
+const queueCount = Number(flag("queues", "8"));
+const client = new RemotingClient({ nameServerAddress: flag("namesrv", process.env.ROCKETMQ_NAMESRV ?? "127.0.0.1:9876")!, requestTimeoutMs: 10_000 });
 
-function runtime(): string {
-  const v = process.versions as Record<string, string | undefined>;
-  if (v.bun) return `bun ${v.bun}`;
-  const deno = (globalThis as { Deno?: { version: { deno: string } } }).Deno;
-  return deno ? `deno ${deno.version.deno}` : `node ${process.version}`;
-}
 
 async function backlog(queues: MessageQueue[]): Promise<number> {
   let total = 0;
@@ -81,7 +71,7 @@ async function pullLoop(mq: MessageQueue, shared: { read: number; bytes: number 
 }
 
 try {
-  if (argv.includes("--produce")) await produce();
+  if (process.argv.includes("--produce")) await produce();
   const queues = await client.readableQueues(topic);
   const available = await backlog(queues);
   if (available < count) console.error(`note: backlog is ${available} messages, fewer than --count ${count}`);
@@ -90,8 +80,8 @@ try {
   await Promise.all(queues.map((mq) => pullLoop(mq, shared)));
   const ms = performance.now() - started;
   const rate = shared.read / (ms / 1000);
-  console.log(`${runtime()}: pulled ${shared.read} messages from ${queues.length} queues of ${topic} in ${ms.toFixed(0)} ms: ${Math.round(rate)} msgs/s, ${(shared.bytes / 1048576 / (ms / 1000)).toFixed(1)} MiB/s of bodies`);
-  console.log(`BENCH_RESULT ${JSON.stringify({ runtime: runtime(), messages: shared.read, ms: Math.round(ms), msgsPerSec: Math.round(rate), queues: queues.length })}`);
+  console.log(`${runtimeLabel()}: pulled ${shared.read} messages from ${queues.length} queues of ${topic} in ${ms.toFixed(0)} ms: ${Math.round(rate)} msgs/s, ${(shared.bytes / 1048576 / (ms / 1000)).toFixed(1)} MiB/s of bodies`);
+  console.log(`BENCH_RESULT ${JSON.stringify({ runtime: runtimeLabel(), messages: shared.read, ms: Math.round(ms), msgsPerSec: Math.round(rate), queues: queues.length })}`);
 } finally {
   await client.close();
 }

@@ -4,9 +4,8 @@
  * backlog in the same process, alternating `--reps` times.
  *
  * usage: <node|deno run -A|bun> bench/source-throughput.ts --topic T [--count 200000]
- *        [--namesrv 127.0.0.1:9876] [--reps 2] [--hwm 2] [--batch 32] [--produce --body 1024 --queues 8]
- *   --produce  tops the backlog up first, via bench/remoting-pull-loop.ts's routine (not timed):
- *              run `bench/remoting-pull-loop.ts --topic T --count N --produce` beforehand instead.
+ *        [--namesrv 127.0.0.1:9876] [--reps 2] [--hwm 2] [--batch 32]
+ * The backlog must exist: `bench/remoting-pull-loop.ts --topic T --count N --produce` writes it.
  * Prints one line per run and "BENCH_RESULT {json}".
  */
 import process from "node:process";
@@ -14,29 +13,19 @@ import { RocketMQSource } from "../src/readable/rocketmq-source.ts";
 import { RemotingClient } from "../src/remoting/client.ts";
 import type { MessageQueue } from "../src/remoting/route.ts";
 import { BytesDeserializationSchema } from "../src/serde/bytes.ts";
+import { flag, runtimeLabel } from "./lib/cli.ts";
 
-const argv = process.argv.slice(2);
-const arg = (name: string, fallback?: string): string | undefined => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : fallback;
-};
-const topic = arg("topic");
+const topic = flag("topic");
 if (!topic) {
   console.error("usage: bench/source-throughput.ts --topic T [--count 200000] [--reps 2]");
   process.exit(2);
 }
-const count = Number(arg("count", "200000"));
-const reps = Number(arg("reps", "2"));
-const hwm = Number(arg("hwm", "2"));
-const batch = Number(arg("batch", "32"));
-const namesrv = arg("namesrv", process.env.ROCKETMQ_NAMESRV ?? "127.0.0.1:9876")!;
+const count = Number(flag("count", "200000"));
+const reps = Number(flag("reps", "2"));
+const hwm = Number(flag("hwm", "2"));
+const batch = Number(flag("batch", "32"));
+const namesrv = flag("namesrv", process.env.ROCKETMQ_NAMESRV ?? "127.0.0.1:9876")!;
 
-function runtime(): string {
-  const v = process.versions as Record<string, string | undefined>;
-  if (v.bun) return `bun ${v.bun}`;
-  const deno = (globalThis as { Deno?: { version: { deno: string } } }).Deno;
-  return deno ? `deno ${deno.version.deno}` : `node ${process.version}`;
-}
 
 interface Run { readonly messages: number; readonly ms: number; readonly rate: number }
 
@@ -102,12 +91,12 @@ const rows: Array<{ kind: string; run: Run }> = [];
 for (let i = 0; i < reps; i++) {
   const loop = await pullLoop();
   rows.push({ kind: "pull-loop", run: loop });
-  console.log(`${runtime()} pull loop  rep ${i + 1}: ${loop.messages} msgs in ${loop.ms.toFixed(0)} ms = ${Math.round(loop.rate)} msgs/s`);
+  console.log(`${runtimeLabel()} pull loop  rep ${i + 1}: ${loop.messages} msgs in ${loop.ms.toFixed(0)} ms = ${Math.round(loop.rate)} msgs/s`);
   const s = await source(i);
   rows.push({ kind: "source", run: s });
-  console.log(`${runtime()} source     rep ${i + 1}: ${s.messages} msgs in ${s.ms.toFixed(0)} ms = ${Math.round(s.rate)} msgs/s`);
+  console.log(`${runtimeLabel()} source     rep ${i + 1}: ${s.messages} msgs in ${s.ms.toFixed(0)} ms = ${Math.round(s.rate)} msgs/s`);
 }
 const best = (kind: string) => Math.max(...rows.filter((r) => r.kind === kind).map((r) => r.run.rate));
 const ratio = best("source") / best("pull-loop");
-console.log(`${runtime()}: best source ${Math.round(best("source"))} msgs/s vs pull loop ${Math.round(best("pull-loop"))} msgs/s: ratio ${ratio.toFixed(3)}`);
-console.log(`BENCH_RESULT ${JSON.stringify({ runtime: runtime(), count, reps, hwm, batch, sourceMsgsPerSec: Math.round(best("source")), loopMsgsPerSec: Math.round(best("pull-loop")), ratio: Number(ratio.toFixed(3)), runs: rows.map((r) => ({ kind: r.kind, msgs: r.run.messages, ms: Math.round(r.run.ms) })) })}`);
+console.log(`${runtimeLabel()}: best source ${Math.round(best("source"))} msgs/s vs pull loop ${Math.round(best("pull-loop"))} msgs/s: ratio ${ratio.toFixed(3)}`);
+console.log(`BENCH_RESULT ${JSON.stringify({ runtime: runtimeLabel(), count, reps, hwm, batch, sourceMsgsPerSec: Math.round(best("source")), loopMsgsPerSec: Math.round(best("pull-loop")), ratio: Number(ratio.toFixed(3)), runs: rows.map((r) => ({ kind: r.kind, msgs: r.run.messages, ms: Math.round(r.run.ms) })) })}`);

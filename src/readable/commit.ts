@@ -6,11 +6,6 @@ import { RocketMQError } from "../errors.ts";
 import type { MessageQueue } from "../offsets/message-queue.ts";
 import type { RemotingClient } from "../remoting/client.ts";
 
-/** One confirmed UPDATE_CONSUMER_OFFSET (Java sends it oneway; a confirmation lets a close wait for it). */
-export function commitOffset(client: RemotingClient, consumerGroup: string, mq: MessageQueue, offset: number): Promise<void> {
-  return client.updateConsumerOffset(consumerGroup, mq, offset);
-}
-
 /**
  * Commits, retrying errors the transport marks retryable (`attempts` in all,
  * 200 ms apart, doubling). The checkpoint coordinator fails the pipeline on a
@@ -25,7 +20,8 @@ export async function commitWithRetry(
 ): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await commitOffset(client, consumerGroup, mq, offset);
+      // confirmed, unlike Java's oneway commit, so a close can wait for it
+      return await client.updateConsumerOffset(consumerGroup, mq, offset);
     } catch (error) {
       if (attempt >= attempts || !(error instanceof RocketMQError && error.retryable)) throw error;
       await sleep(200 * 2 ** (attempt - 1));

@@ -7,6 +7,7 @@ import type { DecodeFailedError } from "../errors.ts";
 import type { MessageQueue } from "../offsets/message-queue.ts";
 import type { RemotingClient } from "../remoting/client.ts";
 import type { MessageExt } from "../remoting/message/message-ext.ts";
+import { userProperties } from "../remoting/message/properties.ts";
 import { toDecodeFailedError } from "../serde/decode-error.ts";
 import { decodeBatch, type DecodeFailure, type DecodeFailurePolicy } from "../serde/decode-policy.ts";
 import type { KeyValueDeserializationSchema } from "../serde/schema.ts";
@@ -70,13 +71,4 @@ export async function sendDeadLetters(
       },
     }, { producerGroup });
   }
-}
-
-// system properties the broker sets itself, or that would confuse a re-send
-const SYSTEM_PROPERTIES = new Set(["TAGS", "KEYS", "UNIQ_KEY", "WAIT", "MIN_OFFSET", "MAX_OFFSET", "CLUSTER", "TRAN_MSG", "PGROUP", "REAL_TOPIC", "REAL_QID"]);
-
-function userProperties(properties: Readonly<Record<string, string>>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(properties)) if (!SYSTEM_PROPERTIES.has(k)) out[k] = v;
-  return out;
 }

@@ -13,7 +13,7 @@ import type { PullResult } from "../remoting/broker-pull.ts";
 import type { KeyValueDeserializationSchema } from "../serde/schema.ts";
 import { decodePulled, sendDeadLetters } from "./decode-pulled.ts";
 import { GroupMember } from "./group-member.ts";
-import { commitOffset, commitWithRetry } from "./commit.ts";
+import { commitWithRetry } from "./commit.ts";
 import { newQueueState, type QueueState, type ReadyPull } from "./queue-state.ts";
 import { parseSourceOptions, type SourceOptions, type SourceOptionsInput, subscriptionOf } from "./source-options.ts";
 import type { SourceRecord } from "./source-record.ts";
@@ -347,7 +347,7 @@ export class RocketMQSource<T> extends ReadableStream<Batch<SourceRecord<T>>> {
     const lost = [...this.#states.values()].filter((s) => s.member === member && !wanted.has(s.key));
     for (const s of lost) s.live = false;
     for (const s of lost) this.#states.delete(s.key);
-    if (lost.length > 0 && !this.#init.checkpoint) await this.#commitEach(lost, (s) => s, (s) => this.#commitState(s));
+    if (lost.length > 0 && !this.#init.checkpoint) await this.#commitEach(lost, (s) => this.#commitState(s));
     const started = await Promise.all(gained.map(async ({ key, mq }) => ({ key, mq, offset: await this.#startOffset(member, key, mq) })));
     for (const { key, mq, offset } of started) {
       const previous = this.#states.get(key);
@@ -375,14 +375,14 @@ export class RocketMQSource<T> extends ReadableStream<Batch<SourceRecord<T>>> {
 
   /** Without checkpointing: commits what was emitted, for queues that moved on. */
   async #commitConsumed(): Promise<void> {
-    await this.#commitEach([...this.#states.values()], (s) => s, (s) => this.#commitState(s));
+    await this.#commitEach([...this.#states.values()], (s) => this.#commitState(s));
   }
 
   async #commitState(state: QueueState): Promise<void> {
     const offset = state.emittedOffset;
     if (state.committedOffset === offset) return;
     try {
-      await commitOffset(state.member.client, this.options.consumerGroup, state.mq, offset);
+      await state.member.client.updateConsumerOffset(this.options.consumerGroup, state.mq, offset);
       state.committedOffset = offset;
     } catch (error) {
       this.#log({ level: "warn", message: `commit of ${state.key} at ${offset} failed: ${errorText(error)}`, queue: state.mq, error });
@@ -391,12 +391,10 @@ export class RocketMQSource<T> extends ReadableStream<Batch<SourceRecord<T>>> {
 
   /** With checkpointing: after an epoch is stored, commit the queues this source owns. */
   async #commitEpoch(offsets: ReadonlyMap<string, number>): Promise<void> {
-    const owned: Array<{ state: QueueState; offset: number }> = [];
-    for (const [key, offset] of offsets) {
-      const state = this.#states.get(key);
-      if (state) owned.push({ state, offset }); // else: not ours (any more), its owner commits it
-    }
-    await this.#commitEach(owned, (item) => item.state, async ({ state, offset }) => {
+    // a queue not in #states is not ours (any more): its owner commits it
+    const owned = [...this.#states.values()].filter((s) => offsets.has(s.key));
+    await this.#commitEach(owned, async (state) => {
+      const offset = offsets.get(state.key)!;
       await commitWithRetry(state.member.client, this.options.consumerGroup, state.mq, offset);
       state.committedOffset = offset;
     });
@@ -408,19 +406,21 @@ export class RocketMQSource<T> extends ReadableStream<Batch<SourceRecord<T>>> {
    * commit without a lock: two first commits handled at the same time can
    * lose one queue's offset while both are answered SUCCESS (seen here under
    * load: one of two queues never committed). So the first one goes alone.
+   * This lives here, not in the client, because each parallel member has a
+   * client of its own and their first commits race just the same.
    */
-  async #commitEach<I>(items: readonly I[], stateOf: (item: I) => QueueState, commit: (item: I) => Promise<void>): Promise<void> {
-    const first = new Map<string, I>();
-    for (const item of items) {
-      const broker = stateOf(item).mq.brokerName;
-      if (!this.#seededBrokers.has(broker) && !first.has(broker)) first.set(broker, item);
+  async #commitEach(states: readonly QueueState[], commit: (state: QueueState) => Promise<void>): Promise<void> {
+    const first = new Map<string, QueueState>();
+    for (const state of states) {
+      const broker = state.mq.brokerName;
+      if (!this.#seededBrokers.has(broker) && !first.has(broker)) first.set(broker, state);
     }
-    await Promise.all([...first].map(async ([broker, item]) => {
-      await commit(item);
-      if (stateOf(item).committedOffset !== undefined) this.#seededBrokers.add(broker);
+    await Promise.all([...first].map(async ([broker, state]) => {
+      await commit(state);
+      if (state.committedOffset !== undefined) this.#seededBrokers.add(broker);
     }));
     const leaders = new Set(first.values());
-    await Promise.all(items.filter((item) => !leaders.has(item)).map(commit));
+    await Promise.all(states.filter((state) => !leaders.has(state)).map(commit));
   }
 
   // ---------------------------------------------------------------------------

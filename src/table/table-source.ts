@@ -39,7 +39,7 @@ import type { SourceRecord } from "../readable/source-record.ts";
 import { parseSourceOptions } from "../readable/source-options.ts";
 import { StartFrom, type StartStrategy } from "../readable/start-strategy.ts";
 import { RemotingClient } from "../remoting/client.ts";
-import { MessageConst } from "../remoting/message/message-const.ts";
+import { userProperties } from "../remoting/message/properties.ts";
 import type { DecodeError } from "../serde/decode-error.ts";
 import type { DecodeFailurePolicy } from "../serde/decode-policy.ts";
 import type { KeyValueDeserializationSchema } from "../serde/schema.ts";
@@ -50,6 +50,8 @@ import { parseCreateTable } from "./parser.ts";
 import { type TableRowDecoder, tableRowDecoder } from "./row-codec.ts";
 import type { CreateTable } from "./schema.ts";
 import type { Row } from "./sql-values.ts";
+
+export { userProperties };
 
 export interface TableSourceInit {
   /** Overrides the DDL's `nameServerAddress` (e.g. a test cluster). */
@@ -228,22 +230,6 @@ export function tableSourceOptions(config: TableSourceConfig, init: TableSourceI
   };
 }
 
-// the broker's and the client's own properties; the rest are the producer's
-const SYSTEM_PROPERTIES: ReadonlySet<string> = new Set(Object.values(MessageConst));
-
-/** User properties of a message: everything but the system ones. */
-export function userProperties(properties: Readonly<Record<string, string>>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(properties)) if (!SYSTEM_PROPERTIES.has(k)) out[k] = v;
-  return out;
-}
-
-/**
- * The table's rows of one message, as a source deserializer (for a
- * `RocketMQSource` of your own): the body's columns, the metadata columns
- * from the record (user properties only), no rows for a message stored
- * after `stopTimeMs`.
- */
 export function tableRowDeserializer<R extends Row = Row>(decoder: TableRowDecoder, stopTimeMs?: number): KeyValueDeserializationSchema<R[]> {
   return {
     deserialize: (_key, body, meta: RecordMetadata) => {

@@ -79,7 +79,7 @@ export class SendEngine {
 
   /** Hands messages to the engine; see the class comment for when it resolves. */
   async write(messages: readonly OutgoingMessage[]): Promise<void> {
-    await this.#check();
+    if (this.#stopped) await this.#rejectStopped();
     if (this.#mode === "sync") {
       for (const message of messages) {
         this.#accepted++;
@@ -111,10 +111,10 @@ export class SendEngine {
 
   /** Sends whatever is buffered and resolves once every accepted message is acknowledged. */
   async flush(): Promise<void> {
-    await this.#check();
+    if (this.#stopped) await this.#rejectStopped();
     if (this.#buffer.length > 0) await this.#sendBuffer();
     while (this.#inFlight > 0) await this.#settled();
-    await this.#check();
+    if (this.#stopped) await this.#rejectStopped();
   }
 
   /** Flushes, then closes the transport. */
@@ -141,8 +141,13 @@ export class SendEngine {
     return this.#accepted - this.#acknowledged;
   }
 
+  /** A send has failed or the engine is closed: every later call rejects (see #rejectStopped). */
+  get #stopped(): boolean {
+    return this.#failure !== undefined || this.#closed;
+  }
+
   /** Rejects once a send has failed (after the sends still on the wire settled), or when closed. */
-  async #check(): Promise<void> {
+  async #rejectStopped(): Promise<void> {
     if (this.#failure !== undefined) {
       while (this.#inFlight > 0) await this.#settled();
       const unacked = this.#accepted - this.#acknowledged;
@@ -160,10 +165,10 @@ export class SendEngine {
 
   async #room(): Promise<void> {
     // no send starts after a failure, even within one write() of many messages
-    if (this.#failure !== undefined || this.#closed) await this.#check();
+    if (this.#stopped) await this.#rejectStopped();
     while (this.#inFlight >= this.#maxInFlight) {
       await this.#settled();
-      await this.#check();
+      if (this.#stopped) await this.#rejectStopped();
     }
   }
 

@@ -100,3 +100,13 @@ function setProperty(map: Record<string, string>, name: string, value: string): 
     map[name] = value;
   }
 }
+
+// every key the broker or a client sets for itself; the rest are the producer's
+const SYSTEM_PROPERTIES: ReadonlySet<string> = new Set(Object.values(MessageConst));
+
+/** The producer's own properties of a message: system keys (TAGS, KEYS, UNIQ_KEY, ...) left out. */
+export function userProperties(properties: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(properties)) if (!SYSTEM_PROPERTIES.has(k)) out[k] = v;
+  return out;
+}
