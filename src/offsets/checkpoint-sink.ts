@@ -21,6 +21,19 @@ export interface CheckpointSink<T> {
    * and before `close`; the epoch is acknowledged only after it resolves.
    */
   flush(): Promise<void>;
+  /**
+   * Optional, for sinks that can keep taking writes while earlier ones become
+   * durable (a producer with requests in flight, a database with async
+   * commits). Hands off everything written so far, resolves as soon as the
+   * sink can take the next write, and gives the promise that those records,
+   * and only those, are durable. With it, a barrier no longer drains the
+   * pipeline: the epoch is acknowledged when `durable` resolves while the
+   * next epoch's records already flow. Without it, `flush` is awaited.
+   *
+   * The result is wrapped in an object so that awaiting the hand-off does not
+   * also await durability.
+   */
+  beginFlush?(): Promise<{ readonly durable: Promise<void> }>;
   /** Releases resources after the last flush. */
   close?(): void | Promise<void>;
   /** The pipeline failed or was aborted: release resources, no flush owed. */
@@ -35,6 +48,10 @@ export interface CheckpointSink<T> {
 /**
  * The end of a checkpointed flow: writes batches to `target`, and on each
  * barrier calls `target.flush()`, awaits it, then acknowledges the epoch.
+ * A target with `beginFlush` is not drained at barriers: the epoch is
+ * acknowledged once its records are durable, while later writes go on. At
+ * most one such epoch is outstanding when the next barrier arrives, so
+ * acknowledgements stay in epoch order and unacknowledged work is bounded.
  * Closing awaits the completion of every acknowledged epoch, so `pipeTo`
  * resolves only when the final offsets are stored (and rejects with the
  * `EpochError` when one failed). Any error of `target` fails the epoch.
@@ -46,12 +63,17 @@ export class CheckpointSinkStream<T> extends WritableStream<Flow<T>> {
   #target: CheckpointSink<T>;
   #epochs: EpochAcknowledger;
   #hooks: Promise<void> = Promise.resolve();
-  #hookFailure: { reason: unknown } | undefined;
+  /** A failure seen off the write path (an epochCompleted hook, a pipelined flush): thrown by the next write or close. */
+  #failure: { reason: unknown } | undefined;
+  /** The last pipelined epoch's acknowledgement (beginFlush targets); never rejects. */
+  #acknowledged: Promise<void> = Promise.resolve();
 
   constructor(target: CheckpointSink<T>, epochs: EpochAcknowledger, strategy?: QueuingStrategy<Flow<T>>) {
     super(
       {
-        write: (chunk) => (chunk.kind === "batch" && !this.#hookFailure ? this.#writeBatch(chunk.records) : this.#guard(() => this.#write(chunk))),
+        write: (chunk) => (chunk.kind === "batch" && !this.#failure
+          ? this.#writeBatch(chunk.records)
+          : this.#guard(() => this.#write(chunk))),
         close: () => this.#close(),
         abort: (reason) => this.#abort(reason),
       },
@@ -79,19 +101,45 @@ export class CheckpointSinkStream<T> extends WritableStream<Flow<T>> {
   }
 
   async #write(chunk: Flow<T>): Promise<void> {
-    if (this.#hookFailure) throw this.#hookFailure.reason;
+    this.#throwIfFailed();
     if (chunk.kind === "batch") return this.#target.write(chunk.records);
+    if (this.#target.beginFlush) {
+      await this.#acknowledged;
+      this.#throwIfFailed();
+      const { durable } = await this.#target.beginFlush();
+      const epoch = chunk.epoch;
+      // Failures are kept and reported by the next write or by close; the
+      // coordinator is failed at once, which also stops the source.
+      this.#acknowledged = durable.then(
+        () => this.#acknowledgeEpoch(epoch),
+        (reason: unknown) => {
+          this.#failure ??= { reason };
+          this.#epochs.fail(reason, epoch);
+        },
+      ).catch((reason: unknown) => {
+        this.#failure ??= { reason };
+      });
+      return;
+    }
     await this.#target.flush();
-    this.#epochs.acknowledge(chunk.epoch);
+    this.#acknowledgeEpoch(chunk.epoch);
+  }
+
+  #throwIfFailed(): void {
+    if (this.#failure) throw this.#failure.reason;
+  }
+
+  /** Throws the coordinator's EpochError if the pipeline already failed. */
+  #acknowledgeEpoch(epoch: number): void {
+    this.#epochs.acknowledge(epoch);
     const completed = this.#target.epochCompleted?.bind(this.#target);
     if (completed) {
-      const epoch = chunk.epoch;
       this.#hooks = this.#hooks
         .then(() => this.#epochs.whenComplete(epoch))
         .then(completed)
         .catch((reason: unknown) => {
           // reported by the next write or by close
-          this.#hookFailure ??= { reason };
+          this.#failure ??= { reason };
         });
     }
   }
@@ -109,10 +157,12 @@ export class CheckpointSinkStream<T> extends WritableStream<Flow<T>> {
     try {
       await this.#guard(async () => {
         await this.#target.flush();
+        await this.#acknowledged;
+        this.#throwIfFailed();
         this.#epochs.close();
         await this.#epochs.done();
         await this.#hooks;
-        if (this.#hookFailure) throw this.#hookFailure.reason;
+        this.#throwIfFailed();
       });
     } catch (error) {
       await this.#target.abort?.(error);

@@ -2,8 +2,9 @@
  * The seed's `RocketMQSink`: records in, messages stored by the broker.
  *
  * It is a `CheckpointSink` (src/offsets): in a checkpointed pipeline use
- * `cp.sink(sink)`, and every barrier waits for `flush()`, i.e. for the broker
- * to acknowledge everything before it. Outside checkpoints, `writable()` gives
+ * `cp.sink(sink)`, and an epoch is acknowledged once the broker has
+ * acknowledged everything before its barrier (`beginFlush()`: the writes
+ * behind the barrier keep flowing meanwhile). Outside checkpoints, `writable()` gives
  * a plain `WritableStream` of records.
  *
  * Modes, as in the seed: sync (default), `withAsync(true)` (pipelined, bounded
@@ -89,6 +90,15 @@ export class RocketMQSink<T> implements CheckpointSink<T> {
 
   flush(): Promise<void> {
     return this.#engine ? this.#engine.flush() : Promise.resolve();
+  }
+
+  /**
+   * CheckpointSink's pipelined flush: sends the buffered batch and resolves
+   * once it is on its way, with the promise of its acknowledgement (and of
+   * every earlier one), so a barrier does not stop the writes behind it.
+   */
+  beginFlush(): Promise<{ readonly durable: Promise<void> }> {
+    return this.#engine ? this.#engine.beginFlush() : Promise.resolve({ durable: Promise.resolve() });
   }
 
   async close(): Promise<void> {

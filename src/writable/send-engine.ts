@@ -52,7 +52,8 @@ export class SendEngine {
   readonly #onAck: ((receipt: SendReceipt) => void) | undefined;
   #accepted = 0;
   #acknowledged = 0;
-  #inFlight = 0;
+  /** Outstanding sends; each resolves once settled, with false if it failed (never rejects). */
+  #inFlight = new Set<Promise<boolean>>();
   #failure: unknown;
   #closed = false;
   #buffer: OutgoingMessage[] = [];
@@ -109,12 +110,29 @@ export class SendEngine {
     }
   }
 
-  /** Sends whatever is buffered and resolves once every accepted message is acknowledged. */
+  /** Sends whatever is buffered and resolves once every message accepted before the call is acknowledged. */
   async flush(): Promise<void> {
+    const { durable } = await this.beginFlush();
+    await durable;
+    if (this.#stopped) await this.#rejectStopped();
+  }
+
+  /**
+   * Sends whatever is buffered and resolves once that is handed to the
+   * transport, with the promise that every message accepted so far is
+   * acknowledged. Writes may go on meanwhile; `durable` does not wait for
+   * them, and rejects (with the SendError) only if one of its own sends failed.
+   */
+  async beginFlush(): Promise<{ readonly durable: Promise<void> }> {
     if (this.#stopped) await this.#rejectStopped();
     if (this.#buffer.length > 0) await this.#sendBuffer();
-    while (this.#inFlight > 0) await this.#settled();
-    if (this.#stopped) await this.#rejectStopped();
+    const covered = [...this.#inFlight];
+    return { durable: this.#allAcknowledged(covered) };
+  }
+
+  async #allAcknowledged(sends: readonly Promise<boolean>[]): Promise<void> {
+    const settled = await Promise.all(sends);
+    if (!settled.every(Boolean)) await this.#rejectStopped();
   }
 
   /** Flushes, then closes the transport. */
@@ -136,7 +154,7 @@ export class SendEngine {
     this.#closed = true;
     this.#buffer = [];
     this.#bufferBytes = 0;
-    while (this.#inFlight > 0) await this.#settled();
+    while (this.#inFlight.size > 0) await this.#settled();
     await this.#transport.close();
     return this.#accepted - this.#acknowledged;
   }
@@ -149,7 +167,7 @@ export class SendEngine {
   /** Rejects once a send has failed (after the sends still on the wire settled), or when closed. */
   async #rejectStopped(): Promise<void> {
     if (this.#failure !== undefined) {
-      while (this.#inFlight > 0) await this.#settled();
+      while (this.#inFlight.size > 0) await this.#settled();
       const unacked = this.#accepted - this.#acknowledged;
       const cause = this.#failure as { message?: string };
       throw new SendError(`${unacked} message(s) not acknowledged: ${cause?.message ?? String(cause)}`, unacked, {
@@ -166,7 +184,7 @@ export class SendEngine {
   async #room(): Promise<void> {
     // no send starts after a failure, even within one write() of many messages
     if (this.#stopped) await this.#rejectStopped();
-    while (this.#inFlight >= this.#maxInFlight) {
+    while (this.#inFlight.size >= this.#maxInFlight) {
       await this.#settled();
       if (this.#stopped) await this.#rejectStopped();
     }
@@ -177,21 +195,22 @@ export class SendEngine {
   }
 
   #launch(send: Promise<unknown>): void {
-    this.#inFlight++;
-    send.then(
-      () => this.#done(),
+    const tracked: Promise<boolean> = send.then(
+      () => this.#done(tracked, true),
       (err: unknown) => {
         this.#failure ??= err;
-        this.#done();
+        return this.#done(tracked, false);
       },
     );
+    this.#inFlight.add(tracked);
   }
 
-  #done(): void {
-    this.#inFlight--;
+  #done(send: Promise<boolean>, ok: boolean): boolean {
+    this.#inFlight.delete(send);
     const waiters = this.#waiters;
     this.#waiters = [];
     for (const wake of waiters) wake();
+    return ok;
   }
 
   async #sendBuffer(): Promise<void> {

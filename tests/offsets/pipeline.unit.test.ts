@@ -58,6 +58,24 @@ class SlowSink implements CheckpointSink<Rec> {
   }
 }
 
+/**
+ * A sink with a pipelined flush: `beginFlush` takes what was written so far
+ * and makes it durable after 15 ms, while later writes are accepted. It
+ * counts the writes that arrived while an earlier flush was still pending.
+ */
+class PipelinedSink extends SlowSink {
+  inFlightFlushes = 0;
+  writesDuringFlush = 0;
+  override async write(records: readonly Rec[]) {
+    if (this.inFlightFlushes > 0) this.writesDuringFlush++;
+    await super.write(records);
+  }
+  async beginFlush() {
+    this.inFlightFlushes++;
+    return { durable: this.flush().finally(() => void this.inFlightFlushes--) };
+  }
+}
+
 /** A store that checks, at the moment a snapshot is saved, that the sink made every covered record durable. */
 function checkingStore(sink: SlowSink, violations: string[], sourceStart = new Map<string, number>()): OffsetStore {
   const memory = new MemoryOffsetStore();
@@ -92,6 +110,47 @@ s("the sink flushes before an epoch completes, even when flush is slow", async (
   const last = (await cp.store.load("slow-flush"))!;
   assert.equal(last.offsets, { "t@broker-a@0": 100, "t@broker-a@1": 100, "t@broker-a@2": 100 });
   assert.is(last.epoch, completed.at(-1)!.epoch);
+});
+
+s("a pipelined flush (beginFlush) keeps writing behind a barrier, yet completes an epoch only once it is durable", async () => {
+  const sink = new PipelinedSink();
+  const violations: string[] = [];
+  const cp = checkpoint({ pipelineId: "pipelined-flush", intervalMs: 5, store: checkingStore(sink, violations) });
+  const completed: number[] = [];
+  const reading = (async () => {
+    for await (const c of cp.completions()) completed.push(c.epoch);
+  })();
+  await source(600).pipeThrough(cp.stream<Rec>()).pipeTo(cp.sink(sink));
+  await reading;
+  assert.equal(violations, [], "every record before a completed epoch's barrier was durable when it was saved");
+  assert.ok(sink.writesDuringFlush > 0, "writes went on while a flush was pending");
+  assert.ok(completed.length >= 3, `several epochs (${completed.length})`);
+  assert.equal(completed, completed.map((_, i) => i + 1), "in order, none skipped");
+  assert.is(sink.durable.size, 600);
+  assert.equal((await cp.store.load("pipelined-flush"))!.offsets, { "t@broker-a@0": 200, "t@broker-a@1": 200, "t@broker-a@2": 200 });
+});
+
+s("a pipelined flush that rejects fails the pipeline with EpochError; no later epoch completes", async () => {
+  const boom = new TypeError("broker gone");
+  let flushes = 0;
+  const sink: CheckpointSink<Rec> = {
+    write() {},
+    flush: async () => {},
+    beginFlush: async () => ({ durable: ++flushes === 2 ? delay(5).then(() => Promise.reject(boom)) : delay(5) }),
+  };
+  const cp = checkpoint({ pipelineId: "bad-pipelined-sink", intervalMs: 5 });
+  const completed: number[] = [];
+  const reading = (async () => {
+    for await (const c of cp.completions()) completed.push(c.epoch);
+  })();
+  const readingFailed = rejection(reading);
+  const piping = await rejection(source(400).pipeThrough(cp.stream<Rec>()).pipeTo(cp.sink(sink)));
+  assert.ok(piping === boom || (piping instanceof EpochError && piping.cause === boom), String(piping));
+  const error = await readingFailed;
+  assert.instance(error, EpochError);
+  assert.is((error as EpochError).epoch, 2);
+  assert.equal(completed, [1]);
+  assert.is((await cp.store.load("bad-pipelined-sink"))!.epoch, 1);
 });
 
 s("a failing sink flush fails the pipeline with EpochError and no later epoch completes", async () => {

@@ -185,6 +185,42 @@ s("batch: FIFO messages are not merged into batch requests", async () => {
   assert.is(transport.stored.length, 2);
 });
 
+s("batch: beginFlush covers only what came before it, and later writes go on", async () => {
+  const transport = new ManualTransport();
+  const engine = new SendEngine(transport, { mode: "batch", batchMaxMessages: 4, maxInFlight: 4 });
+  await engine.write([0, 1, 2, 3, 4, 5].map((i) => msg(i))); // one batch of 4 sent, 2 buffered
+  const { durable } = await engine.beginFlush(); // sends the 2: two batches covered
+  assert.is(transport.pending.length, 2, "the buffered remainder went out at the barrier");
+  let isDurable = false;
+  void durable.then(() => { isDurable = true; });
+  await engine.write([6, 7, 8, 9].map((i) => msg(i))); // the next epoch's batch, not covered
+  assert.is(transport.pending.length, 3, "writes after beginFlush were not held back");
+  const later = transport.pending.pop()!;
+  transport.releaseAll();
+  await durable;
+  assert.ok(isDurable);
+  assert.is(transport.stored.length, 6, "durable resolved with only the covered batches stored");
+  later.resolve();
+  await engine.flush();
+  assert.equal(engine.stats, { acknowledged: 10, unacknowledged: 0 });
+});
+
+s("batch: beginFlush's durable rejects with the SendError when a covered send failed", async () => {
+  const transport = new ManualTransport();
+  const engine = new SendEngine(transport, { mode: "batch", batchMaxMessages: 2, maxInFlight: 4 });
+  await engine.write([msg(0), msg(1), msg(2)]);
+  const { durable } = await engine.beginFlush();
+  const [first, second] = transport.pending;
+  first!.resolve();
+  second!.reject(new Error("broker down"));
+  const err = await durable.then(() => undefined, (e: unknown) => e);
+  assert.instance(err, SendError);
+  assert.is((err as SendError).unacknowledged, 1);
+  assert.match((err as Error).message, /broker down/);
+  const next = await engine.write([msg(3)]).then(() => undefined, (e: unknown) => e);
+  assert.instance(next, SendError, "the engine stays failed");
+});
+
 s("abort reports what was not acknowledged and closes the transport", async () => {
   const transport = new ManualTransport();
   const engine = new SendEngine(transport, { mode: "batch", batchMaxMessages: 3 });
