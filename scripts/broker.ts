@@ -118,6 +118,11 @@ function writeConfigs(): { namesrvConf: string; brokerConf: string; proxyConf: s
       "enablePropertyFilter=true",
       "flushDiskType=ASYNC_FLUSH",
       "diskMaxUsedSpaceRatio=95",
+      // A benchmark writes gigabytes per run: keep two hours of commit log and
+      // delete expired files every hour, not only at the default 4 am, so a
+      // long-lived dev broker does not fill the disk (55 GB seen here).
+      "fileReservedTime=2",
+      `deleteWhen=${Array.from({ length: 24 }, (_, h) => String(h).padStart(2, "0")).join(";")}`,
       "",
     ].join("\n"),
   );
