@@ -14,6 +14,7 @@
  * Exits 1 when a contender failed or the harness broke; it never judges the
  * numbers (CI runs --quick for that reason). Flags: bench/lib/options.ts.
  */
+import { rmSync, writeFileSync } from "node:fs";
 import { relative } from "node:path";
 import { ensureBroker, rocketmqVersion } from "../scripts/broker.ts";
 import { CONTENDERS, PENDING } from "./contenders/index.ts";
@@ -25,8 +26,9 @@ import { machine } from "./lib/machine.ts";
 import { parseOptions } from "./lib/options.ts";
 import { invalidReasons, type ScenarioOutcome, summarize } from "./lib/outcome.ts";
 import { root } from "./lib/paths.ts";
-import { loadRecord, publish } from "./lib/publish.ts";
-import { command, runtimeVersions } from "./lib/runtimes.ts";
+import { buildForNode } from "./lib/node-build.ts";
+import { loadRecord, publish, recordPath } from "./lib/publish.ts";
+import { command, runNodeFrom, runtimeVersions } from "./lib/runtimes.ts";
 import { rate, spread } from "./lib/stats.ts";
 import { extraValues } from "./lib/targets.ts";
 
@@ -59,6 +61,7 @@ const admin = new BenchAdmin(cluster.namesrv);
 const mqadminCheck = !options.quick;
 const java: JavaHarness | undefined = selected.some((c) => c.runtime === "java" || READS_BACKLOG.has(c.scenario))
   ? buildJavaHarness(log) : undefined;
+if (selected.some((c) => c.runtime === "node")) runNodeFrom(buildForNode(log));
 const startedAt = new Date();
 const machineInfo = machine();
 const versions = runtimeVersions();
@@ -179,6 +182,21 @@ async function runScenario(scenario: Scenario, contenders: readonly Contender[])
   return outcome;
 }
 
+/**
+ * After each scenario the record so far goes to <record>.partial.json: a long
+ * run that is cut short (a session ends, the machine reboots) keeps what it
+ * measured, and `--render` can show it, marked by the scenarios it lacks.
+ */
+function savePartial(): void {
+  const file = recordPath(options.out).replace(/\.json$/, ".partial.json");
+  writeFileSync(file, JSON.stringify({
+    options, machine: machineInfo, versions, outcomes, pending: PENDING, startedAt: startedAt.toISOString(),
+    broker: { version: rocketmqVersion(), kind: cluster.kind, namesrv: cluster.namesrv, endpoints: cluster.endpoints },
+    wallSeconds: (Date.now() - t0) / 1000, argv: process.argv.slice(2),
+  }, (key, value) => (key === "run" ? undefined : value), 1));
+  log(`  saved the ${outcomes.length} scenario(s) so far to ${relative(root, file)}`);
+}
+
 const outcomes: ScenarioOutcome[] = [];
 for (const scenario of SCENARIOS) {
   const contenders = selected.filter((c) => c.scenario === scenario);
@@ -192,6 +210,7 @@ for (const scenario of SCENARIOS) {
     outcomes.push({ scenario, topic: "(setup failed)", timed: 0, warmup: options.warmup, notes: [`setup failed: ${detail}`],
       attempts: contenders.map((contender) => ({ contender, rep: 0, error: `scenario setup failed` })) });
   }
+  if (!options.quick) savePartial();
 }
 
 const written = publish({
@@ -199,6 +218,7 @@ const written = publish({
   broker: { version: rocketmqVersion(), kind: cluster.kind, namesrv: cluster.namesrv, endpoints: cluster.endpoints },
   wallSeconds: (Date.now() - t0) / 1000, argv: process.argv.slice(2),
 }, true);
+rmSync(recordPath(options.out).replace(/\.json$/, ".partial.json"), { force: true });
 log(`wrote ${relative(root, written.report)}, ${relative(root, written.chart)} and ${relative(root, written.record!)}`);
 for (const o of outcomes) {
   for (const s of summarize(o)) {

@@ -13,9 +13,16 @@ const bin = (name: string) => join(root, "node_modules", ".bin", name);
 /** JVM flags of the Java contenders: a fixed heap (no resize pauses), G1 (the JDK 17 default). */
 export const JVM_FLAGS = ["-Xms512m", "-Xmx512m", "-XX:+UseG1GC", "-XX:+UseStringDeduplication"] as const;
 
+let nodeBuildDir: string | undefined;
+
+/** From now on, Node workers start from the compiled tree in `dir` (see node-build.ts) instead of the .ts sources. */
+export function runNodeFrom(dir: string): void {
+  nodeBuildDir = dir;
+}
+
 export function command(runtime: Runtime, entry: string, javaClasspath?: string, javaHome?: string): string[] {
   switch (runtime) {
-    case "node": return [bin("node"), join(root, entry)];
+    case "node": return [bin("node"), nodeBuildDir ? join(nodeBuildDir, entry.replace(/\.ts$/, ".js")) : join(root, entry)];
     case "deno": return [bin("deno"), "run", "-A", "--no-lock", join(root, entry)];
     case "bun": return [bin("bun"), join(root, entry)];
     case "java": {
