@@ -27,7 +27,8 @@ import { parseOptions } from "./lib/options.ts";
 import { invalidReasons, type ScenarioOutcome, summarize } from "./lib/outcome.ts";
 import { root } from "./lib/paths.ts";
 import { buildForNode } from "./lib/node-build.ts";
-import { loadRecord, publish, recordPath } from "./lib/publish.ts";
+import { loadRecord, publish, recordPath, type RunRecord } from "./lib/publish.ts";
+import { checkSameCounts, finishedScenarios, type Invocation } from "./lib/resume.ts";
 import { command, runNodeFrom, runtimeVersions } from "./lib/runtimes.ts";
 import { rate, spread } from "./lib/stats.ts";
 import { extraValues } from "./lib/targets.ts";
@@ -46,10 +47,19 @@ if (process.argv[2] === "--render") {
 const options = parseOptions(process.argv.slice(2));
 /** Scenarios that read a backlog; they share one topic, filled once per run. */
 const READS_BACKLOG: ReadonlySet<Scenario> = new Set(["source", "pipeline", "memory"]);
+const resumed = options.resume ? loadRecord(options.resume) : undefined;
+if (resumed) checkSameCounts(resumed.options, options);
+/** Scenarios an earlier invocation finished (--resume): kept as they are, not run again. */
+const kept = resumed ? finishedScenarios(resumed.outcomes, (scenario) => CONTENDERS
+  .filter((c) => c.scenario === scenario && !options.skip.some((s) => c.name.includes(s))).map((c) => c.name)) : [];
 const selected = CONTENDERS.filter((c) =>
   (options.only.length === 0 || options.only.some((s) => c.scenario === s || c.name.includes(s) || c.runtime === s))
-  && !options.skip.some((s) => c.name.includes(s)));
-if (selected.length === 0) throw new RangeError(`--only ${options.only.join(",")} selects no contender`);
+  && !options.skip.some((s) => c.name.includes(s)) && !kept.some((o) => o.scenario === c.scenario));
+if (selected.length === 0) {
+  throw new RangeError(kept.length ? `--resume ${options.resume}: its finished scenarios cover everything selected; nothing left to run`
+    : `--only ${options.only.join(",")} selects no contender`);
+}
+if (resumed) log(`resuming ${options.resume}: keeping ${kept.map((o) => o.scenario).join(", ") || "no scenario"}`);
 log(`${options.quick ? "quick" : options.fullSize ? "full" : "reduced"} run: ${selected.length} contenders, ` +
   `${options.messages} msgs (sync ${options.syncMessages}, latency ${options.latencyMessages} + ${options.latencyWarmup} warm-up), ` +
   `warm-up ${options.warmup}, ${options.reps} rep(s), ${options.size} B`);
@@ -189,15 +199,29 @@ async function runScenario(scenario: Scenario, contenders: readonly Contender[])
  */
 function savePartial(): void {
   const file = recordPath(options.out).replace(/\.json$/, ".partial.json");
-  writeFileSync(file, JSON.stringify({
-    options, machine: machineInfo, versions, outcomes, pending: PENDING, startedAt: startedAt.toISOString(),
-    broker: { version: rocketmqVersion(), kind: cluster.kind, namesrv: cluster.namesrv, endpoints: cluster.endpoints },
-    wallSeconds: (Date.now() - t0) / 1000, argv: process.argv.slice(2),
-  }, (key, value) => (key === "run" ? undefined : value), 1));
+  writeFileSync(file, JSON.stringify(runRecord(), (key, value) => (key === "run" ? undefined : value), 1));
   log(`  saved the ${outcomes.length} scenario(s) so far to ${relative(root, file)}`);
 }
 
-const outcomes: ScenarioOutcome[] = [];
+/** This run's record; with --resume, the kept scenarios first and every contributing invocation named. */
+function runRecord(): RunRecord {
+  const now: Invocation = { argv: process.argv.slice(2), startedAt: startedAt.toISOString(), wallSeconds: (Date.now() - t0) / 1000,
+    ...(versions.commit ? { commit: versions.commit } : {}), scenarios: outcomes.filter((o) => !kept.includes(o)).map((o) => o.scenario) };
+  const before: Invocation[] = !resumed ? [] : (resumed.invocations ?? [{ argv: resumed.argv, startedAt: resumed.startedAt,
+    wallSeconds: resumed.wallSeconds, ...(resumed.versions.commit ? { commit: resumed.versions.commit } : {}), scenarios: [] }])
+    .map((i) => ({ ...i, scenarios: kept.filter((o) => i.scenarios.length === 0 || i.scenarios.includes(o.scenario)).map((o) => o.scenario) }));
+  const invocations = [...before, now];
+  return {
+    options, machine: machineInfo, versions, pending: PENDING,
+    outcomes: [...outcomes].sort((a, b) => SCENARIOS.indexOf(a.scenario) - SCENARIOS.indexOf(b.scenario)),
+    startedAt: (resumed?.startedAt ?? startedAt.toISOString()),
+    broker: { version: rocketmqVersion(), kind: cluster.kind, namesrv: cluster.namesrv, endpoints: cluster.endpoints },
+    wallSeconds: invocations.reduce((sum, i) => sum + i.wallSeconds, 0), argv: process.argv.slice(2),
+    ...(resumed ? { invocations } : {}),
+  };
+}
+
+const outcomes: ScenarioOutcome[] = [...kept];
 for (const scenario of SCENARIOS) {
   const contenders = selected.filter((c) => c.scenario === scenario);
   if (contenders.length === 0) continue;
@@ -210,14 +234,10 @@ for (const scenario of SCENARIOS) {
     outcomes.push({ scenario, topic: "(setup failed)", timed: 0, warmup: options.warmup, notes: [`setup failed: ${detail}`],
       attempts: contenders.map((contender) => ({ contender, rep: 0, error: `scenario setup failed` })) });
   }
-  if (!options.quick) savePartial();
+  savePartial();
 }
 
-const written = publish({
-  options, machine: machineInfo, versions, outcomes, pending: PENDING, startedAt: startedAt.toISOString(),
-  broker: { version: rocketmqVersion(), kind: cluster.kind, namesrv: cluster.namesrv, endpoints: cluster.endpoints },
-  wallSeconds: (Date.now() - t0) / 1000, argv: process.argv.slice(2),
-}, true);
+const written = publish(runRecord(), true);
 rmSync(recordPath(options.out).replace(/\.json$/, ".partial.json"), { force: true });
 log(`wrote ${relative(root, written.report)}, ${relative(root, written.chart)} and ${relative(root, written.record!)}`);
 for (const o of outcomes) {

@@ -11,6 +11,8 @@
  *   --reps N             repetitions per contender (interleaved across contenders)
  *   --size BYTES         message body size
  *   --out FILE           report path (the chart goes beside it, or to bench/throughput.svg for BENCHMARKS.md)
+ *   --resume RECORD      continue a run cut short: keep the valid, complete scenarios of RECORD (a .partial.json
+ *                        or .json from the same counts) and run only the others; see resume.ts
  */
 import { join } from "node:path";
 import { root } from "./paths.ts";
@@ -30,6 +32,8 @@ export interface BenchOptions {
   readonly queues: number;
   readonly out: string;
   readonly chart: string;
+  /** The record of an earlier invocation whose finished scenarios this one keeps (--resume). */
+  readonly resume?: string;
   /** True when the counts are the full ones DESIGN §7 asks for. */
   readonly fullSize: boolean;
 }
@@ -51,7 +55,7 @@ function positive(flag: string, value: string | undefined): number {
 }
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
-  const known = new Set(["--quick", "--only", "--skip", "--messages", "--sync-messages", "--latency-messages", "--warmup", "--reps", "--size", "--out"]);
+  const known = new Set(["--quick", "--only", "--skip", "--messages", "--sync-messages", "--latency-messages", "--warmup", "--reps", "--size", "--out", "--resume"]);
   const flags = new Map<string, string | true>();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -83,5 +87,5 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   const chart = out === join(root, "BENCHMARKS.md") ? join(root, "bench", "throughput.svg") : out.replace(/\.md$/, "") + ".svg";
   const fullSize = !quick && o.skip.length === 0 && o.messages >= FULL.messages && o.syncMessages >= FULL.syncMessages
     && o.latencyMessages >= FULL.latencyMessages && o.reps >= 3;
-  return { ...o, out, chart, fullSize };
+  return { ...o, out, chart, fullSize, ...(flags.has("--resume") ? { resume: String(flags.get("--resume")) } : {}) };
 }
