@@ -226,7 +226,16 @@ for (const scenario of SCENARIOS) {
   const contenders = selected.filter((c) => c.scenario === scenario);
   if (contenders.length === 0) continue;
   try {
-    outcomes.push(await runScenario(scenario, contenders));
+    const outcome = await runScenario(scenario, contenders);
+    const before = resumed?.outcomes.find((o) => o.scenario === scenario);
+    if (before) {
+      // the record being resumed had this scenario and it was not kept: say why, in the report
+      const why = invalidReasons(before);
+      const missing = contenders.filter((c) => !before.attempts.some((a) => a.contender.name === c.name)).map((c) => c.name);
+      outcome.notes.push(`run again on --resume: the earlier invocation's run of this scenario was not kept (${[...why,
+        ...(missing.length ? [`no rows for ${missing.join(", ")}`] : [])].join("; ") || "incomplete"})`);
+    }
+    outcomes.push(outcome);
   } catch (err) {
     // setup of the scenario failed (topic, backlog, broker count): record it against every contender, go on
     const detail = err instanceof WorkerFailedError ? `${err.message}: ${err.output.split("\n").slice(0, 3).join(" | ")}` : String(err);

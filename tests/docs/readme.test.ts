@@ -3,7 +3,7 @@
  *
  * - every code block fenced as ```ts run is a complete program: it is written
  *   to a file (imports of "rocketmq-webstreams[/subpath]" pointed at this
- *   checkout's files, as package.json's "exports" map them), typechecked with
+ *   checkout's sources, as deno.json's "exports" map them), typechecked with
  *   the project's tsconfig (under Node; the types do not depend on the
  *   runtime), run on this suite's runtime, and must exit 0; its `// => text`
  *   comments are the exact lines it must print;
@@ -25,7 +25,9 @@ import { currentRuntime, exitWithin, root, run, RUNTIMES, signal, sleep } from "
 
 const runtime = currentRuntime();
 const readme = readFileSync(join(root, "README.md"), "utf8");
-const exportsMap = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { exports: Record<string, string> }).exports;
+// the TypeScript sources behind each package subpath (package.json maps the same keys to the compiled
+// dist/ files; tests/docs/package.unit.test.ts checks that the two maps agree)
+const exportsMap = (JSON.parse(readFileSync(join(root, "deno.json"), "utf8")) as { exports: Record<string, string> }).exports;
 
 interface Block { readonly line: number; readonly info: string; readonly code: string }
 
