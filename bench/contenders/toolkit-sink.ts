@@ -44,6 +44,17 @@ function streamSink(runtime: (typeof RUNTIMES)[number], scenario: SinkScenario, 
   };
 }
 
+/** Batch mode with whole batches per chunk (`batchWritable()`): what the stream layer costs when chunks carry batches. */
+function arraySink(transport: Transport): Contender {
+  const scenario = "sink-batch";
+  return {
+    name: `toolkit sink (${LABEL[transport]}) batch, ${BATCH_MESSAGES} records per chunk, on node`,
+    runtime: "node", client: "toolkit", scenario, transport,
+    settings: `ReadableStream of ${BATCH_MESSAGES}-record arrays -> pipeTo(sink.batchWritable()); ${MODES[scenario].settings}; ${TRANSPORT_SETTINGS[transport]}`,
+    run: (ctx) => ctx.spawn("node", WORKER, [...args(ctx, scenario, "stream", transport), "--chunk", String(BATCH_MESSAGES)]),
+  };
+}
+
 function loopBaseline(scenario: SinkScenario, transport: Transport): Contender {
   return {
     name: `baseline: SendEngine ${MODES[scenario].mode} over ${LABEL[transport]} in a plain loop (no streams) on node`,
@@ -56,5 +67,6 @@ function loopBaseline(scenario: SinkScenario, transport: Transport): Contender {
 export const toolkitSinkContenders: readonly Contender[] = (Object.keys(MODES) as SinkScenario[]).flatMap((scenario) =>
   TRANSPORTS.flatMap((transport) => [
     ...RUNTIMES.map((runtime) => streamSink(runtime, scenario, transport)),
+    ...(scenario === "sink-batch" && transport === "remoting" ? [arraySink(transport)] : []),
     loopBaseline(scenario, transport),
   ]));

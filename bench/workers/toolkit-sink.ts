@@ -4,7 +4,8 @@
  * the default), on whichever runtime runs this file (Node, Deno, Bun).
  *
  * --driver stream (default): what a user writes, `records.pipeTo(sink.writable())`,
- *   one record per chunk, through `RocketMQSink` in --mode sync|async|batch.
+ *   one record per chunk, through `RocketMQSink` in --mode sync|async|batch; with
+ *   --chunk N, arrays of N records per chunk into `sink.batchWritable()`.
  * --driver loop: the same `SendEngine` + transport called from a plain loop,
  *   no streams: the baseline that prices the stream layer.
  *
@@ -20,6 +21,22 @@ import type { OutgoingMessage } from "../../src/writable/outgoing-message.ts";
 import { intArg, main, messageBody, need, now, reportProgress, workerArgs } from "./worker-io.ts";
 
 const MODES: readonly SendMode[] = ["sync", "async", "batch"];
+
+/** `count` records in arrays of up to `size` per chunk (for `sink.batchWritable()`). */
+function recordArrays(count: number, body: Uint8Array, size: number): ReadableStream<readonly Uint8Array[]> {
+  let emitted = 0;
+  return new ReadableStream<readonly Uint8Array[]>({
+    pull(controller) {
+      if (emitted === count) {
+        controller.close();
+        return;
+      }
+      const n = Math.min(size, count - emitted);
+      emitted += n;
+      controller.enqueue(new Array<Uint8Array>(n).fill(body));
+    },
+  }, { highWaterMark: 2 });
+}
 
 function records(count: number, body: Uint8Array): ReadableStream<Uint8Array> {
   let emitted = 0;
@@ -78,20 +95,25 @@ main(async () => {
     await engine.close();
     const ms = now() - t0;
     stop();
-    return { messages, ms, total: engine.stats.acknowledged, extra: { mode, driver, transport: kind } };
+    return { messages, ms, total: engine.stats.acknowledged, extra: { mode, driver, transport: kind, chunk: 1 } };
   }
   if (driver !== "stream") throw new RangeError(`--driver must be stream or loop, got ${driver}`);
 
   const sink = new RocketMQSink<Uint8Array>({ transport, toMessage: (b) => ({ topic, body: b }), ...tuning });
   if (mode === "async") sink.withAsync(true);
   if (mode === "batch") sink.withBatchFlushOnCheckpoint(true);
-  const writable = sink.writable();
-  await records(warmup, body).pipeTo(writable, { preventClose: true });
+  // --chunk 1: one record per chunk into writable(); --chunk N: arrays of N into batchWritable()
+  const chunk = intArg(args, "chunk", 1);
+  const pipe = chunk === 1
+    ? ((w: WritableStream<Uint8Array>) => (n: number, last: boolean) => records(n, body).pipeTo(w, { preventClose: !last }))(sink.writable())
+    : ((w: WritableStream<readonly Uint8Array[]>) => (n: number, last: boolean) =>
+      recordArrays(n, body, chunk).pipeTo(w, { preventClose: !last }))(sink.batchWritable());
+  await pipe(warmup, false);
   await sink.flush();
   const stop = reportProgress(() => sink.stats.acknowledged);
   const t0 = now();
-  await records(messages, body).pipeTo(writable);
+  await pipe(messages, true);
   const ms = now() - t0;
   stop();
-  return { messages, ms, total: sink.stats.acknowledged, extra: { mode, driver, transport: kind } };
+  return { messages, ms, total: sink.stats.acknowledged, extra: { mode, driver, transport: kind, chunk } };
 });

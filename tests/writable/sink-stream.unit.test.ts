@@ -5,7 +5,7 @@
  */
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { ConnectionError, SendError } from "../../src/errors.ts";
+import { ConnectionError, InputError, SendError } from "../../src/errors.ts";
 import type { OutgoingMessage, SendReceipt } from "../../src/writable/outgoing-message.ts";
 import type { ProducerTransport } from "../../src/writable/producer-transport.ts";
 import { RocketMQSink } from "../../src/writable/rocketmq-sink.ts";
@@ -94,6 +94,39 @@ s("abort: the writer's abort reports the unacknowledged count and closes the tra
   const err = await aborted;
   assert.instance(err, SendError);
   assert.is((err as SendError).unacknowledged, 1);
+  assert.is(transport.closed, 1);
+});
+
+s("batchWritable: each array chunk is one write of all its records, in order; close waits for the acks", async () => {
+  const transport = new ManualTransport();
+  const sent: number[] = [];
+  const sink = new RocketMQSink<number>({ transport, toMessage: (i) => (sent.push(i), toMessage(i)), maxInFlight: 16 }).withAsync(true);
+  const writer = sink.batchWritable().getWriter();
+  await writer.write([1, 2, 3]);
+  await writer.write([]);
+  await writer.write([4, 5]);
+  assert.equal(sent, [1, 2, 3, 4, 5]);
+  assert.is(transport.pending.length, 5, "every record of both arrays is on the wire; the empty one sent nothing");
+  let closed = false;
+  const closing = writer.close().then(() => (closed = true));
+  await tick();
+  assert.is(closed, false, "close waits for the acknowledgements");
+  for (const p of transport.pending) p.resolve();
+  await closing;
+  assert.equal(sink.stats, { acknowledged: 5, unacknowledged: 0 });
+  assert.is(transport.closed, 1);
+});
+
+s("batchWritable: a chunk that is not an array errors the stream with an InputError naming the chunk, after releasing the transport", async () => {
+  const transport = new ManualTransport();
+  const sink = new RocketMQSink<number>({ transport, toMessage });
+  const writer = sink.batchWritable().getWriter();
+  const err = await writer.write(7 as unknown as readonly number[]).then(() => "resolved", (e: unknown) => e);
+  assert.instance(err, InputError);
+  assert.is((err as InputError).field, "chunk");
+  assert.match((err as Error).message, /array of records per chunk, got number/);
+  assert.is(transport.sent, 0, "nothing was sent");
+  assert.is(await writer.closed.then(() => "closed", (e: unknown) => e), err);
   assert.is(transport.closed, 1);
 });
 
