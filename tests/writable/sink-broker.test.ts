@@ -86,7 +86,7 @@ const s = suite("sink over remoting and gRPC");
 for (const kind of ["remoting", "grpc"] as const) {
 
 for (const mode of ["sync", "async", "batch"] as const) {
-  s(`${kind} ${mode}: ${N} records round trip with bodies, keys, tags and properties intact`, async () => {
+  s(`${kind} ${mode}: ${N} records round trip with bodies, keys, tags and properties intact${mode === "batch" ? " (batchWritable, 37 per chunk)" : ""}`, async () => {
     const topic = randomName(`sink_${mode}`);
     createTopic(topic, 4);
     const readback = new GrpcReadback(topic, randomName("readback"));
@@ -97,9 +97,16 @@ for (const mode of ["sync", "async", "batch"] as const) {
     }).withAsync(mode === "async").withBatchFlushOnCheckpoint(mode === "batch");
     const input = rows(N);
     try {
-      const w = sink.writable().getWriter();
-      for (const row of input) await w.write(row);
-      await w.close();
+      if (mode === "batch") {
+        // batch mode through batchWritable(), in chunks that straddle the 64-message send batches
+        const w = sink.batchWritable().getWriter();
+        for (let i = 0; i < input.length; i += 37) await w.write(input.slice(i, i + 37));
+        await w.close();
+      } else {
+        const w = sink.writable().getWriter();
+        for (const row of input) await w.write(row);
+        await w.close();
+      }
       assert.equal(sink.stats, { acknowledged: N, unacknowledged: 0 });
       const received = await readback.receive(N);
       assertStoredExactly(received, input);
