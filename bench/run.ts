@@ -49,7 +49,10 @@ const options = parseOptions(process.argv.slice(2));
 const READS_BACKLOG: ReadonlySet<Scenario> = new Set(["source", "pipeline", "memory"]);
 const resumed = options.resume ? loadRecord(options.resume) : undefined;
 if (resumed) checkSameCounts(resumed.options, options);
-/** Scenarios an earlier invocation finished (--resume): kept as they are, not run again. */
+/**
+ * Scenarios an earlier invocation finished (--resume): not run again. The record's other scenarios
+ * are run again if this invocation selects them, and otherwise carried over as they were.
+ */
 const kept = resumed ? finishedScenarios(resumed.outcomes, (scenario) => CONTENDERS
   .filter((c) => c.scenario === scenario && !options.skip.some((s) => c.name.includes(s))).map((c) => c.name)) : [];
 const selected = CONTENDERS.filter((c) =>
@@ -59,7 +62,9 @@ if (selected.length === 0) {
   throw new RangeError(kept.length ? `--resume ${options.resume}: its finished scenarios cover everything selected; nothing left to run`
     : `--only ${options.only.join(",")} selects no contender`);
 }
-if (resumed) log(`resuming ${options.resume}: keeping ${kept.map((o) => o.scenario).join(", ") || "no scenario"}`);
+if (resumed) log(`resuming ${options.resume}: keeping ${kept.map((o) => o.scenario).join(", ") || "no scenario"} as finished`);
+/** The resumed record's scenario outcomes, as loaded: what this invocation did not replace came from earlier ones. */
+const earlier: ReadonlySet<ScenarioOutcome> = new Set(resumed?.outcomes ?? []);
 log(`${options.quick ? "quick" : options.fullSize ? "full" : "reduced"} run: ${selected.length} contenders, ` +
   `${options.messages} msgs (sync ${options.syncMessages}, latency ${options.latencyMessages} + ${options.latencyWarmup} warm-up), ` +
   `warm-up ${options.warmup}, ${options.reps} rep(s), ${options.size} B`);
@@ -206,10 +211,11 @@ function savePartial(): void {
 /** This run's record; with --resume, the kept scenarios first and every contributing invocation named. */
 function runRecord(): RunRecord {
   const now: Invocation = { argv: process.argv.slice(2), startedAt: startedAt.toISOString(), wallSeconds: (Date.now() - t0) / 1000,
-    ...(versions.commit ? { commit: versions.commit } : {}), scenarios: outcomes.filter((o) => !kept.includes(o)).map((o) => o.scenario) };
+    ...(versions.commit ? { commit: versions.commit } : {}), scenarios: outcomes.filter((o) => !earlier.has(o)).map((o) => o.scenario) };
   const before: Invocation[] = !resumed ? [] : (resumed.invocations ?? [{ argv: resumed.argv, startedAt: resumed.startedAt,
     wallSeconds: resumed.wallSeconds, ...(resumed.versions.commit ? { commit: resumed.versions.commit } : {}), scenarios: [] }])
-    .map((i) => ({ ...i, scenarios: kept.filter((o) => i.scenarios.length === 0 || i.scenarios.includes(o.scenario)).map((o) => o.scenario) }));
+    .map((i) => ({ ...i, scenarios: outcomes.filter((o) => earlier.has(o) && (i.scenarios.length === 0 || i.scenarios.includes(o.scenario)))
+      .map((o) => o.scenario) }));
   const invocations = [...before, now];
   return {
     options, machine: machineInfo, versions, pending: PENDING,
@@ -221,7 +227,13 @@ function runRecord(): RunRecord {
   };
 }
 
-const outcomes: ScenarioOutcome[] = [...kept];
+const outcomes: ScenarioOutcome[] = [...earlier];
+/** Adds a scenario's outcome, in place of the resumed record's outcome for it, if there was one. */
+function put(outcome: ScenarioOutcome): void {
+  const replaced = outcomes.findIndex((o) => o.scenario === outcome.scenario);
+  if (replaced >= 0) outcomes.splice(replaced, 1);
+  outcomes.push(outcome);
+}
 for (const scenario of SCENARIOS) {
   const contenders = selected.filter((c) => c.scenario === scenario);
   if (contenders.length === 0) continue;
@@ -235,12 +247,12 @@ for (const scenario of SCENARIOS) {
       outcome.notes.push(`run again on --resume: the earlier invocation's run of this scenario was not kept (${[...why,
         ...(missing.length ? [`no rows for ${missing.join(", ")}`] : [])].join("; ") || "incomplete"})`);
     }
-    outcomes.push(outcome);
+    put(outcome);
   } catch (err) {
     // setup of the scenario failed (topic, backlog, broker count): record it against every contender, go on
     const detail = err instanceof WorkerFailedError ? `${err.message}: ${err.output.split("\n").slice(0, 3).join(" | ")}` : String(err);
     log(`  ${scenario}: SETUP FAILED: ${detail}`);
-    outcomes.push({ scenario, topic: "(setup failed)", timed: 0, warmup: options.warmup, notes: [`setup failed: ${detail}`],
+    put({ scenario, topic: "(setup failed)", timed: 0, warmup: options.warmup, notes: [`setup failed: ${detail}`],
       attempts: contenders.map((contender) => ({ contender, rep: 0, error: `scenario setup failed` })) });
   }
   savePartial();
