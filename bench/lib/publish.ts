@@ -51,7 +51,7 @@ export function publish(record: RunRecord, save: boolean): { report: string; cha
   writeFileSync(options.out, renderReport({
     options, machine, versions: record.versions, outcomes, pending: record.pending, startedAt: new Date(record.startedAt),
     broker: record.broker, wallSeconds: record.wallSeconds, chartFile: relative(dirname(options.out), options.chart),
-    targets: judgeTargets(outcomes), argv: record.argv,
+    targets: judgeTargets(outcomes), argv: record.argv, ...(record.invocations ? { invocations: record.invocations } : {}),
     analysis: !options.quick && existsSync(analysisFile) ? readFileSync(analysisFile, "utf8").trim() : "",
   }));
   if (!save) return { report: options.out, chart: options.chart };
