@@ -121,7 +121,9 @@ export function renderReport(input: ReportInput): string {
     "- One broker, one run: every contender runs against the same RocketMQ, in the same invocation, with repetitions interleaved (rep 1 of every contender, then rep 2, ...), so slow drifts of a shared machine hit all of them alike.",
     "- Same topic layout for all: one fresh topic with 8 queues per scenario, created by the runner; same message (1 KiB of 'a'..'z', no tags, no keys) for every client.",
     "- Each contender runs in its own process (fresh runtime or JVM), so memory and CPU are its own.",
-    "- Node runs JavaScript: before the run the toolkit is compiled with tsc (bench/lib/node-build.ts), as an installed package reaches Node, which does not strip types inside node_modules; rocketmq-client-nodejs ships JavaScript. Deno and Bun run the toolkit's TypeScript sources natively.",
+    v.nodeToolkitFrom
+      ? "- Node runs JavaScript: before the run the toolkit is compiled with tsc (bench/lib/node-build.ts), as an installed package reaches Node, which does not strip types inside node_modules; rocketmq-client-nodejs ships JavaScript. Deno and Bun run the toolkit's TypeScript sources natively."
+      : "- Node ran the toolkit's TypeScript sources through its built-in type stripping (this run predates the compiled-JavaScript rule; the stripper adds about 38 MiB of RSS to a Node process that imports the source, see bench/README.md). Deno and Bun run the TypeScript sources natively.",
     "- Warm-up excluded: each process first moves the warm-up messages untimed (same connection, same client), then the timed ones. Process start, client start-up and connection set-up are outside the clock.",
     "- Each contender uses its best reasonable settings, stated below; senders share the same in-flight bound (128 messages async, 8 batches of 64 in batch mode).",
     "- A scenario is valid only if every contender moved exactly the same number of messages in every repetition (checked), and the broker's own count (mqadmin topicStatus) agrees.",
