@@ -76,14 +76,17 @@ const admin = new BenchAdmin(cluster.namesrv);
 const mqadminCheck = !options.quick;
 const java: JavaHarness | undefined = selected.some((c) => c.runtime === "java" || READS_BACKLOG.has(c.scenario))
   ? buildJavaHarness(log) : undefined;
-if (selected.some((c) => c.runtime === "node")) runNodeFrom(buildForNode(log));
+const nodeBuild = selected.some((c) => c.runtime === "node") ? buildForNode(log) : undefined;
+if (nodeBuild) runNodeFrom(nodeBuild);
 const startedAt = new Date();
 const machineInfo = machine();
 const versions: Record<string, string> = {
   ...runtimeVersions(),
   // how Node contenders loaded the toolkit; the report's fairness rules say so (older records lack it: .ts sources)
-  ...(selected.some((c) => c.runtime === "node") ? { nodeToolkitFrom: "compiled JavaScript (tsc into bench/.build)" } : {}),
+  ...(nodeBuild ? { nodeToolkitFrom: "compiled JavaScript (tsc into bench/.build)" } : {}),
 };
+const brokerInfo = { version: rocketmqVersion(), kind: cluster.kind, namesrv: cluster.namesrv, endpoints: cluster.endpoints };
+const partialRecord = recordPath(options.out).replace(/\.json$/, ".partial.json");
 
 /** A deadline no healthy contender gets near: 60 s plus 40 ms per message (a 25 msg/s floor). */
 const deadline = (messages: number) => 60_000 + messages * 40;
@@ -207,9 +210,8 @@ async function runScenario(scenario: Scenario, contenders: readonly Contender[])
  * measured, and `--render` can show it, marked by the scenarios it lacks.
  */
 function savePartial(): void {
-  const file = recordPath(options.out).replace(/\.json$/, ".partial.json");
-  writeFileSync(file, JSON.stringify(runRecord(), (key, value) => (key === "run" ? undefined : value), 1));
-  log(`  saved the ${outcomes.length} scenario(s) so far to ${relative(root, file)}`);
+  writeFileSync(partialRecord, JSON.stringify(runRecord(), (key, value) => (key === "run" ? undefined : value), 1));
+  log(`  saved the ${outcomes.length} scenario(s) so far to ${relative(root, partialRecord)}`);
 }
 
 /** This run's record; with --resume, the kept scenarios first and every contributing invocation named. */
@@ -225,7 +227,7 @@ function runRecord(): RunRecord {
     options, machine: machineInfo, versions, pending: PENDING,
     outcomes: [...outcomes].sort((a, b) => SCENARIOS.indexOf(a.scenario) - SCENARIOS.indexOf(b.scenario)),
     startedAt: (resumed?.startedAt ?? startedAt.toISOString()),
-    broker: { version: rocketmqVersion(), kind: cluster.kind, namesrv: cluster.namesrv, endpoints: cluster.endpoints },
+    broker: brokerInfo,
     wallSeconds: invocations.reduce((sum, i) => sum + i.wallSeconds, 0), argv: process.argv.slice(2),
     ...(resumed ? { invocations } : {}),
   };
@@ -263,7 +265,7 @@ for (const scenario of SCENARIOS) {
 }
 
 const written = publish(runRecord(), true);
-rmSync(recordPath(options.out).replace(/\.json$/, ".partial.json"), { force: true });
+rmSync(partialRecord, { force: true });
 log(`wrote ${relative(root, written.report)}, ${relative(root, written.chart)} and ${relative(root, written.record!)}`);
 for (const o of outcomes) {
   for (const s of summarize(o)) {

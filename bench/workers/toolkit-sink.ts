@@ -104,10 +104,11 @@ main(async () => {
   if (mode === "batch") sink.withBatchFlushOnCheckpoint(true);
   // --chunk 1: one record per chunk into writable(); --chunk N: arrays of N into batchWritable()
   const chunk = intArg(args, "chunk", 1);
-  const pipe = chunk === 1
-    ? ((w: WritableStream<Uint8Array>) => (n: number, last: boolean) => records(n, body).pipeTo(w, { preventClose: !last }))(sink.writable())
-    : ((w: WritableStream<readonly Uint8Array[]>) => (n: number, last: boolean) =>
-      recordArrays(n, body, chunk).pipeTo(w, { preventClose: !last }))(sink.batchWritable());
+  const single = chunk === 1 ? sink.writable() : undefined;
+  const arrays = chunk === 1 ? undefined : sink.batchWritable();
+  const pipe = (n: number, last: boolean) => single
+    ? records(n, body).pipeTo(single, { preventClose: !last })
+    : recordArrays(n, body, chunk).pipeTo(arrays!, { preventClose: !last });
   await pipe(warmup, false);
   await sink.flush();
   const stop = reportProgress(() => sink.stats.acknowledged);
