@@ -7,6 +7,12 @@
  * long as the writes are sequential). A retryable failure moves the next
  * attempt to a queue on another broker where the route has one, up to
  * `retryTimes` extra attempts, as Java's DefaultMQProducer does.
+ *
+ * When the next attempt has to go to the broker that just failed (a
+ * one-broker cluster, or a FIFO send pinned to its queue), it waits first:
+ * `retryBackoff.initialMs`, doubling up to `maxMs`. A busy broker answers
+ * SYSTEM_BUSY within its send-queue wait (200 ms by default), so retries
+ * without a pause would all land inside the same busy spell.
  */
 import { RocketMQError } from "../errors.ts";
 import { RemotingClient } from "../remoting/client.ts";
@@ -21,15 +27,23 @@ export interface RemotingProducerOptions {
   readonly sendTimeoutMs?: number;
   readonly accessKey?: string;
   readonly secretKey?: string;
+  /** Pause before retrying on the broker that failed; default 100 ms doubling up to 1,000 ms. */
+  readonly retryBackoff?: { readonly initialMs: number; readonly maxMs: number };
   /** Use an existing client (shared with a source); it is not closed by this transport. */
   readonly client?: RemotingClient;
 }
+
+const DEFAULT_RETRY_BACKOFF = { initialMs: 100, maxMs: 1000 } as const;
 
 /** Java's String.hashCode, so FIFO keys land on the queue a Java producer with a hash selector would pick. */
 function javaStringHash(s: string): number {
   let h = 0;
   for (let i = 0; i < s.length; i++) h = (Math.imul(31, h) + s.charCodeAt(i)) | 0;
   return h;
+}
+
+function sleep(ms: number): Promise<void> {
+  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 }
 
 function isRetryable(err: unknown): boolean {
@@ -43,6 +57,7 @@ export class RemotingProducerTransport implements ProducerTransport {
   readonly #group: string;
   readonly #retryTimes: number;
   readonly #timeoutMs: number;
+  readonly #backoff: { readonly initialMs: number; readonly maxMs: number };
   #roundRobin = 0;
 
   constructor(options: RemotingProducerOptions) {
@@ -56,6 +71,7 @@ export class RemotingProducerTransport implements ProducerTransport {
     this.#group = options.producerGroup;
     this.#retryTimes = options.retryTimes ?? 3;
     this.#timeoutMs = options.sendTimeoutMs ?? 3000;
+    this.#backoff = options.retryBackoff ?? DEFAULT_RETRY_BACKOFF;
     this.#client.registerProducer(this.#group);
   }
 
@@ -81,16 +97,20 @@ export class RemotingProducerTransport implements ProducerTransport {
   }
 
   async #withRetries<R>(topic: string, shardingKey: string | undefined, attempt: (mq: MessageQueue) => Promise<R>): Promise<R> {
-    let lastBroker: string | undefined;
+    let failedBroker: string | undefined;
+    let sameBrokerRetries = 0;
     for (let tries = 0; ; tries++) {
       const queues = await this.#client.writableQueues(topic);
-      const mq = this.#pick(queues, shardingKey, lastBroker);
+      // FIFO sends stay on their queue: moving them would break the order.
+      const mq = this.#pick(queues, shardingKey, shardingKey === undefined ? failedBroker : undefined);
+      if (mq.brokerName === failedBroker) {
+        await sleep(Math.min(this.#backoff.maxMs, this.#backoff.initialMs * 2 ** sameBrokerRetries++));
+      }
       try {
         return await attempt(mq);
       } catch (err) {
-        // FIFO sends stay on their queue: moving them would break the order.
         if (tries >= this.#retryTimes || !isRetryable(err)) throw err;
-        lastBroker = shardingKey === undefined ? mq.brokerName : undefined;
+        failedBroker = mq.brokerName;
       }
     }
   }
