@@ -126,19 +126,30 @@ async function fillBacklog(topic: string, count: number): Promise<void> {
   });
 }
 
-let backlog: { topic: string; count: number; stored: number } | undefined;
+let backlog: { topic: string; count: number; stored: number; refilled?: string } | undefined;
 
-async function sharedBacklog(count: number): Promise<{ topic: string; count: number; stored: number }> {
+async function sharedBacklog(count: number): Promise<{ topic: string; count: number; stored: number; refilled?: string }> {
   if (backlog?.count === count) return backlog;
-  const topic = randomName("bench_backlog");
+  let topic = randomName("bench_backlog");
   await admin.createTopic(topic, options.queues);
-  await fillBacklog(topic, count);
+  let refilled: string | undefined;
+  try {
+    await fillBacklog(topic, count);
+  } catch (err) {
+    // a busy spell on this 2-core machine can fail the setup's own producer (SYSTEM_BUSY from the broker's
+    // fast-failure clean-up): fill a fresh topic once, so no half-written backlog is ever read, and say so
+    refilled = err instanceof WorkerFailedError ? `${err.message}: ${failureLines(err.output)}` : String(err);
+    log(`  backlog fill into ${topic} failed, filling a fresh topic: ${refilled}`);
+    topic = randomName("bench_backlog");
+    await admin.createTopic(topic, options.queues);
+    await fillBacklog(topic, count);
+  }
   const stored = await admin.storedAtLeast(topic, count);
   if (mqadminCheck) {
     const byMqadmin = storedMessagesByMqadmin(cluster.namesrv, topic);
     if (byMqadmin !== stored) throw new Error(`backlog ${topic}: the broker counts ${stored} messages, mqadmin ${byMqadmin}`);
   }
-  backlog = { topic, count, stored };
+  backlog = { topic, count, stored, ...(refilled !== undefined ? { refilled } : {}) };
   return backlog;
 }
 
@@ -152,6 +163,7 @@ async function runScenario(scenario: Scenario, contenders: readonly Contender[])
   log(`== ${SCENARIO_TITLES[scenario]}: topic ${topic}${source && !drains ? ` (reads ${source.topic})` : ""}, ${timed} timed + ${warmup} warm-up per rep`);
   if (!drains) await admin.createTopic(topic, options.queues);
   const outcome: ScenarioOutcome = { scenario, topic, timed, warmup, attempts: [], notes: [] };
+  if (source?.refilled) outcome.notes.push(`the first fill of the backlog failed and a fresh topic was filled (${source.refilled})`);
   if (drains && source) {
     outcome.brokerCheck = { what: "backlog written before the drains", expected: source.count, stored: source.stored };
   } else if (source) {
@@ -256,7 +268,7 @@ for (const scenario of SCENARIOS) {
     put(outcome);
   } catch (err) {
     // setup of the scenario failed (topic, backlog, broker count): record it against every contender, go on
-    const detail = err instanceof WorkerFailedError ? `${err.message}: ${err.output.split("\n").slice(0, 3).join(" | ")}` : String(err);
+    const detail = err instanceof WorkerFailedError ? `${err.message}: ${failureLines(err.output)}` : String(err);
     log(`  ${scenario}: SETUP FAILED: ${detail}`);
     put({ scenario, topic: "(setup failed)", timed: 0, warmup: options.warmup, notes: [`setup failed: ${detail}`],
       attempts: contenders.map((contender) => ({ contender, rep: 0, error: `scenario setup failed` })) });

@@ -10,6 +10,7 @@
 import { EventEmitter } from "node:events";
 import { Producer } from "rocketmq-client-nodejs";
 import { BrokerError, ConnectionError, SendError, TimeoutError } from "../errors.ts";
+import { GrpcBatchSender, toClientMessage } from "./grpc-batch-send.ts";
 import type { OutgoingMessage, SendReceipt } from "./outgoing-message.ts";
 import type { ProducerTransport } from "./producer-transport.ts";
 
@@ -72,15 +73,18 @@ export class GrpcProducerTransport implements ProducerTransport {
   #started: Promise<void> | undefined;
   #endpoints: string;
   #timeoutMs: number;
+  #attempts: number;
+  #batches: GrpcBatchSender | undefined;
 
   constructor(options: GrpcProducerOptions) {
     this.#endpoints = options.endpoints;
+    this.#attempts = (options.retryTimes ?? 3) + 1;
     this.#timeoutMs = options.sendTimeoutMs ?? 3000;
     this.#producer = new Producer({
       endpoints: options.endpoints,
       namespace: options.namespace ?? "",
       topics: options.topics ? [...options.topics] : [],
-      maxAttempts: (options.retryTimes ?? 3) + 1,
+      maxAttempts: this.#attempts,
       requestTimeout: options.sendTimeoutMs ?? 3000,
       logger: silentLogger as never,
       ...(options.accessKey && options.secretKey
@@ -100,27 +104,27 @@ export class GrpcProducerTransport implements ProducerTransport {
 
   async send(message: OutgoingMessage): Promise<SendReceipt> {
     await this.start();
-    let properties: Map<string, string> | undefined;
-    if (message.properties) properties = new Map(Object.entries(message.properties));
-    let deliveryTimestamp: Date | undefined;
-    if (message.deliveryTimestamp !== undefined) deliveryTimestamp = new Date(message.deliveryTimestamp);
     if (message.delayLevel !== undefined) {
       throw new SendError("delayLevel is not available over gRPC: use deliveryTimestamp", 1);
     }
     try {
-      const receipt = await this.#producer.send({
-        topic: message.topic,
-        body: Buffer.from(message.body.buffer, message.body.byteOffset, message.body.byteLength),
-        ...(message.tags !== undefined ? { tag: message.tags } : {}),
-        ...(message.keys ? { keys: [...message.keys] } : {}),
-        ...(properties ? { properties } : {}),
-        ...(deliveryTimestamp ? { deliveryTimestamp } : {}),
-        ...(message.shardingKey !== undefined ? { messageGroup: message.shardingKey } : {}),
-      });
+      const receipt = await this.#producer.send(toClientMessage(message));
       return { msgId: receipt.messageId, topic: message.topic };
     } catch (err) {
       throw grpcSendError(err, message.topic, this.#endpoints, this.#timeoutMs);
     }
+  }
+
+  /** One SendMessage request for all of `messages` (one topic, no FIFO key or delivery time); all stored or a rejection. */
+  async sendBatch(messages: readonly OutgoingMessage[]): Promise<SendReceipt[]> {
+    await this.start();
+    this.#batches ??= new GrpcBatchSender(this.#producer, {
+      attempts: this.#attempts,
+      timeoutMs: this.#timeoutMs,
+      backoff: { initialMs: 100, maxMs: 1000 },
+      typeError: (err, topic) => grpcSendError(err, topic, this.#endpoints, this.#timeoutMs),
+    });
+    return this.#batches.send(messages);
   }
 
   /**

@@ -91,9 +91,16 @@ for (const mode of ["sync", "async", "batch"] as const) {
     createTopic(topic, 4);
     const readback = new GrpcReadback(topic, randomName("readback"));
     await readback.start();
+    const producer = transport(kind);
+    // count the batch requests: batch mode must really send several messages per request on both protocols
+    let batchRequests = 0;
+    const sendBatch = producer.sendBatch?.bind(producer);
+    if (sendBatch) producer.sendBatch = (messages) => (batchRequests++, sendBatch(messages));
+    const ackedIds = new Set<string>();
     const sink = new RocketMQSink<Row>({
-      transport: transport(kind),
+      transport: producer,
       toMessage: toMessage(topic),
+      onAck: (receipt) => ackedIds.add(receipt.msgId),
     }).withAsync(mode === "async").withBatchFlushOnCheckpoint(mode === "batch");
     const input = rows(N);
     try {
@@ -108,11 +115,15 @@ for (const mode of ["sync", "async", "batch"] as const) {
         await w.close();
       }
       assert.equal(sink.stats, { acknowledged: N, unacknowledged: 0 });
+      if (mode === "batch") assert.ok(batchRequests >= Math.floor(N / 64), `${kind}: ${batchRequests} batch requests for ${N} records`);
+      else assert.is(batchRequests, 0, `${kind} ${mode}: no batch requests`);
       const received = await readback.receive(N);
       assertStoredExactly(received, input);
       // the toolkit's own source, from the earliest offset, agrees
       const fromSource = await readTopicWithSource(cluster().namesrv, topic);
       assertSourceReadExactly(fromSource, input, toMessage(topic));
+      // every receipt names a stored message: the acknowledged ids are exactly the stored messages' UNIQ_KEYs
+      assert.equal([...ackedIds].sort(), fromSource.map((r) => r.properties.UNIQ_KEY!).sort(), `${kind} ${mode}: receipt ids = stored ids`);
       // and so does the Java tool, on the first, a middle and the last record
       const byRow = new Map(fromSource.map((r) => [(JSON.parse(decoder.decode(r.body)) as Row).id, r]));
       const sampleRows = [0, N >> 1, N - 1];

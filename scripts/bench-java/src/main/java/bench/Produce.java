@@ -134,7 +134,7 @@ final class Produce {
     void send(DefaultMQProducer producer, Object messageOrBatch, int count) throws Exception {
       semaphore.acquire();
       Throwable f = failure.get();
-      if (f != null) throw new IllegalStateException("async send failed", f);
+      if (f != null) throw new IllegalStateException("async send failed: " + f, f);
       SendCallback callback = new SendCallback() {
         @Override public void onSuccess(SendResult r) {
           if (r.getSendStatus() == SendStatus.SEND_OK) acked.addAndGet(count);
@@ -158,7 +158,7 @@ final class Produce {
       semaphore.acquire(permits);
       semaphore.release(permits);
       Throwable f = failure.get();
-      if (f != null) throw new IllegalStateException("async send failed", f);
+      if (f != null) throw new IllegalStateException("async send failed: " + f, f);
     }
   }
 }
