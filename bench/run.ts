@@ -114,6 +114,11 @@ function failureLines(output: string): string {
   return lines.slice(0, 4).join(" | ").slice(0, 600);
 }
 
+/** A failure for the log and the report: a worker's message with its cause lines, else the error's text. */
+function describeFailure(err: unknown): string {
+  return err instanceof WorkerFailedError ? `${err.message}: ${failureLines(err.output)}` : String(err);
+}
+
 /** Fills the source topic once per run with the Java batch producer (fastest here; not a contender). */
 async function fillBacklog(topic: string, count: number): Promise<void> {
   if (!java) throw new Error("the backlog is written by the Java harness, which did not build");
@@ -130,19 +135,22 @@ let backlog: { topic: string; count: number; stored: number; refilled?: string }
 
 async function sharedBacklog(count: number): Promise<{ topic: string; count: number; stored: number; refilled?: string }> {
   if (backlog?.count === count) return backlog;
-  let topic = randomName("bench_backlog");
-  await admin.createTopic(topic, options.queues);
+  const filledTopic = async () => {
+    const topic = randomName("bench_backlog");
+    await admin.createTopic(topic, options.queues);
+    await fillBacklog(topic, count);
+    return topic;
+  };
+  let topic: string;
   let refilled: string | undefined;
   try {
-    await fillBacklog(topic, count);
+    topic = await filledTopic();
   } catch (err) {
     // a busy spell on this 2-core machine can fail the setup's own producer (SYSTEM_BUSY from the broker's
     // fast-failure clean-up): fill a fresh topic once, so no half-written backlog is ever read, and say so
-    refilled = err instanceof WorkerFailedError ? `${err.message}: ${failureLines(err.output)}` : String(err);
-    log(`  backlog fill into ${topic} failed, filling a fresh topic: ${refilled}`);
-    topic = randomName("bench_backlog");
-    await admin.createTopic(topic, options.queues);
-    await fillBacklog(topic, count);
+    refilled = describeFailure(err);
+    log(`  backlog fill failed, filling a fresh topic: ${refilled}`);
+    topic = await filledTopic();
   }
   const stored = await admin.storedAtLeast(topic, count);
   if (mqadminCheck) {
@@ -188,7 +196,7 @@ async function runScenario(scenario: Scenario, contenders: readonly Contender[])
             `total ${result.total}${result.peakRssMiB ? `, peak RSS ${result.peakRssMiB} MiB` : ""})`);
           break;
         } catch (err) {
-          const cause = err instanceof WorkerFailedError ? `${err.message}: ${failureLines(err.output)}` : String(err);
+          const cause = describeFailure(err);
           log(`  ${label}: FAILED (attempt ${attempt}/2) ${cause}`);
           if (!drains) {
             // what the failed process got stored without seeing it acknowledged: noted, and out of the checks
@@ -268,7 +276,7 @@ for (const scenario of SCENARIOS) {
     put(outcome);
   } catch (err) {
     // setup of the scenario failed (topic, backlog, broker count): record it against every contender, go on
-    const detail = err instanceof WorkerFailedError ? `${err.message}: ${failureLines(err.output)}` : String(err);
+    const detail = describeFailure(err);
     log(`  ${scenario}: SETUP FAILED: ${detail}`);
     put({ scenario, topic: "(setup failed)", timed: 0, warmup: options.warmup, notes: [`setup failed: ${detail}`],
       attempts: contenders.map((contender) => ({ contender, rep: 0, error: `scenario setup failed` })) });

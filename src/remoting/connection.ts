@@ -13,6 +13,7 @@
  */
 import { connect, type Socket } from "node:net";
 import { clearTimeout, setTimeout } from "node:timers";
+import { type Backoff, backoffMs, sleep } from "../backoff.ts";
 import { ConnectionError, ProtocolError, TimeoutError } from "../errors.ts";
 import { parseAddress } from "./address.ts";
 import { CommandFlag, createResponse, isOneway, isResponse, type RemotingCommand } from "./command.ts";
@@ -34,7 +35,7 @@ export interface ConnectionOptions {
   /** Errors that have no request to go to: a failing `onRequest` for a oneway request. */
   readonly onError?: (error: unknown) => void;
   /** Waits before reopening after failed connects: initial doubles per failure up to max. */
-  readonly reconnectBackoff?: { readonly initialMs: number; readonly maxMs: number };
+  readonly reconnectBackoff?: Backoff;
 }
 
 interface InFlight {
@@ -44,7 +45,7 @@ interface InFlight {
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 3000;
-const DEFAULT_BACKOFF = { initialMs: 100, maxMs: 5000 };
+const DEFAULT_BACKOFF: Backoff = { initialMs: 100, maxMs: 5000 };
 
 /**
  * @example
@@ -177,7 +178,7 @@ export class Connection {
           { cause: this.#lastFailure?.error },
         );
       }
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      await sleep(wait);
       if (this.#closed) throw new ConnectionError(`connection to ${this.address} is closed`, this.address, { closed: true, retryable: false });
     }
     try {
@@ -194,8 +195,7 @@ export class Connection {
 
   #backoffMs(): number {
     if (this.#failedConnects === 0 || !this.#lastFailure) return 0;
-    const { initialMs, maxMs } = this.#options.reconnectBackoff ?? DEFAULT_BACKOFF;
-    const delay = Math.min(maxMs, initialMs * 2 ** (this.#failedConnects - 1));
+    const delay = backoffMs(this.#options.reconnectBackoff ?? DEFAULT_BACKOFF, this.#failedConnects - 1);
     return Math.max(0, this.#lastFailure.at + delay - Date.now());
   }
 

@@ -15,6 +15,7 @@ import { PublishingLoadBalancer, PublishingMessage, SendReceipt as ClientReceipt
 import type { Producer } from "rocketmq-client-nodejs";
 // generated CommonJS that Node's export scanner cannot see into: take the classes off the default export
 import servicePb from "rocketmq-client-nodejs/proto/apache/rocketmq/v2/service_pb.js";
+import { type Backoff, backoffMs, sleep } from "../backoff.ts";
 import { InputError, RocketMQError, SendError } from "../errors.ts";
 import type { OutgoingMessage, SendReceipt } from "./outgoing-message.ts";
 
@@ -47,8 +48,8 @@ function internalsOf(producer: Producer): ProducerInternals {
 export interface GrpcBatchOptions {
   readonly attempts: number;
   readonly timeoutMs: number;
-  /** Pause before an attempt that follows a retryable failure; doubles, capped at `maxMs`. */
-  readonly backoff: { readonly initialMs: number; readonly maxMs: number };
+  /** Pause before an attempt that goes back to the endpoints that just failed. */
+  readonly backoff: Backoff;
   /** Turns a client or grpc-js failure into the toolkit's typed error (with `retryable`). */
   readonly typeError: (err: unknown, topic: string) => Error;
 }
@@ -95,13 +96,12 @@ export class GrpcBatchSender {
     const balancer = this.#balancer(route);
     const candidates = balancer.takeMessageQueues(internals.isolated, this.#options.attempts);
     let failedAt: string | undefined;
-    let pauseMs = this.#options.backoff.initialMs;
+    let sameTargetRetries = 0;
     for (let attempt = 0; ; attempt++) {
       const mq = candidates[attempt % candidates.length]!;
       if (mq.broker.endpoints.facade === failedAt) {
         // the next queue is behind the same endpoints that just failed (one proxy): give them a moment
-        await new Promise((resolve) => setTimeout(resolve, pauseMs));
-        pauseMs = Math.min(this.#options.backoff.maxMs, pauseMs * 2);
+        await sleep(backoffMs(this.#options.backoff, sameTargetRetries++));
       }
       try {
         return await this.#sendOnce(internals, published, mq, topic);

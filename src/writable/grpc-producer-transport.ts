@@ -9,6 +9,7 @@
  */
 import { EventEmitter } from "node:events";
 import { Producer } from "rocketmq-client-nodejs";
+import { SEND_RETRY_BACKOFF } from "../backoff.ts";
 import { BrokerError, ConnectionError, SendError, TimeoutError } from "../errors.ts";
 import { GrpcBatchSender, toClientMessage } from "./grpc-batch-send.ts";
 import type { OutgoingMessage, SendReceipt } from "./outgoing-message.ts";
@@ -73,23 +74,28 @@ export class GrpcProducerTransport implements ProducerTransport {
   #started: Promise<void> | undefined;
   #endpoints: string;
   #timeoutMs: number;
-  #attempts: number;
-  #batches: GrpcBatchSender | undefined;
+  #batches: GrpcBatchSender;
 
   constructor(options: GrpcProducerOptions) {
     this.#endpoints = options.endpoints;
-    this.#attempts = (options.retryTimes ?? 3) + 1;
+    const attempts = (options.retryTimes ?? 3) + 1;
     this.#timeoutMs = options.sendTimeoutMs ?? 3000;
     this.#producer = new Producer({
       endpoints: options.endpoints,
       namespace: options.namespace ?? "",
       topics: options.topics ? [...options.topics] : [],
-      maxAttempts: this.#attempts,
+      maxAttempts: attempts,
       requestTimeout: options.sendTimeoutMs ?? 3000,
       logger: silentLogger as never,
       ...(options.accessKey && options.secretKey
         ? { sessionCredentials: { accessKey: options.accessKey, accessSecret: options.secretKey } as never }
         : {}),
+    });
+    this.#batches = new GrpcBatchSender(this.#producer, {
+      attempts,
+      timeoutMs: this.#timeoutMs,
+      backoff: SEND_RETRY_BACKOFF,
+      typeError: (err, topic) => grpcSendError(err, topic, this.#endpoints, this.#timeoutMs),
     });
   }
 
@@ -118,12 +124,6 @@ export class GrpcProducerTransport implements ProducerTransport {
   /** One SendMessage request for all of `messages` (one topic, no FIFO key or delivery time); all stored or a rejection. */
   async sendBatch(messages: readonly OutgoingMessage[]): Promise<SendReceipt[]> {
     await this.start();
-    this.#batches ??= new GrpcBatchSender(this.#producer, {
-      attempts: this.#attempts,
-      timeoutMs: this.#timeoutMs,
-      backoff: { initialMs: 100, maxMs: 1000 },
-      typeError: (err, topic) => grpcSendError(err, topic, this.#endpoints, this.#timeoutMs),
-    });
     return this.#batches.send(messages);
   }
 

@@ -14,6 +14,7 @@
  * SYSTEM_BUSY within its send-queue wait (200 ms by default), so retries
  * without a pause would all land inside the same busy spell.
  */
+import { type Backoff, backoffMs, SEND_RETRY_BACKOFF, sleep } from "../backoff.ts";
 import { RocketMQError } from "../errors.ts";
 import { RemotingClient } from "../remoting/client.ts";
 import type { MessageQueue } from "../remoting/route.ts";
@@ -28,22 +29,16 @@ export interface RemotingProducerOptions {
   readonly accessKey?: string;
   readonly secretKey?: string;
   /** Pause before retrying on the broker that failed; default 100 ms doubling up to 1,000 ms. */
-  readonly retryBackoff?: { readonly initialMs: number; readonly maxMs: number };
+  readonly retryBackoff?: Backoff;
   /** Use an existing client (shared with a source); it is not closed by this transport. */
   readonly client?: RemotingClient;
 }
-
-const DEFAULT_RETRY_BACKOFF = { initialMs: 100, maxMs: 1000 } as const;
 
 /** Java's String.hashCode, so FIFO keys land on the queue a Java producer with a hash selector would pick. */
 function javaStringHash(s: string): number {
   let h = 0;
   for (let i = 0; i < s.length; i++) h = (Math.imul(31, h) + s.charCodeAt(i)) | 0;
   return h;
-}
-
-function sleep(ms: number): Promise<void> {
-  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 }
 
 function isRetryable(err: unknown): boolean {
@@ -57,7 +52,7 @@ export class RemotingProducerTransport implements ProducerTransport {
   readonly #group: string;
   readonly #retryTimes: number;
   readonly #timeoutMs: number;
-  readonly #backoff: { readonly initialMs: number; readonly maxMs: number };
+  readonly #backoff: Backoff;
   #roundRobin = 0;
 
   constructor(options: RemotingProducerOptions) {
@@ -71,7 +66,7 @@ export class RemotingProducerTransport implements ProducerTransport {
     this.#group = options.producerGroup;
     this.#retryTimes = options.retryTimes ?? 3;
     this.#timeoutMs = options.sendTimeoutMs ?? 3000;
-    this.#backoff = options.retryBackoff ?? DEFAULT_RETRY_BACKOFF;
+    this.#backoff = options.retryBackoff ?? SEND_RETRY_BACKOFF;
     this.#client.registerProducer(this.#group);
   }
 
@@ -104,7 +99,7 @@ export class RemotingProducerTransport implements ProducerTransport {
       // FIFO sends stay on their queue: moving them would break the order.
       const mq = this.#pick(queues, shardingKey, shardingKey === undefined ? failedBroker : undefined);
       if (mq.brokerName === failedBroker) {
-        await sleep(Math.min(this.#backoff.maxMs, this.#backoff.initialMs * 2 ** sameBrokerRetries++));
+        await sleep(backoffMs(this.#backoff, sameBrokerRetries++));
       }
       try {
         return await attempt(mq);
