@@ -24,11 +24,11 @@ import { runWorker, WorkerFailedError } from "./lib/child.ts";
 import { buildJavaHarness, type JavaHarness } from "./lib/java-harness.ts";
 import { machine } from "./lib/machine.ts";
 import { parseOptions } from "./lib/options.ts";
-import { invalidReasons, type ScenarioOutcome, summarize } from "./lib/outcome.ts";
+import { type BrokerCheck, combinedCheck, invalidReasons, type ScenarioOutcome, type ScenarioPiece, summarize } from "./lib/outcome.ts";
 import { root } from "./lib/paths.ts";
 import { buildForNode } from "./lib/node-build.ts";
 import { loadRecord, publish, recordPath, type RunRecord } from "./lib/publish.ts";
-import { checkSameCounts, finishedScenarios, type Invocation } from "./lib/resume.ts";
+import { carriedRounds, type CarriedRounds, checkSameCounts, finishedScenarios, type Invocation } from "./lib/resume.ts";
 import { command, runNodeFrom, runtimeVersions } from "./lib/runtimes.ts";
 import { rate, spread } from "./lib/stats.ts";
 import { extraValues } from "./lib/targets.ts";
@@ -53,8 +53,9 @@ if (resumed) checkSameCounts(resumed.options, options);
  * Scenarios an earlier invocation finished (--resume): not run again. The record's other scenarios
  * are run again if this invocation selects them, and otherwise carried over as they were.
  */
-const kept = resumed ? finishedScenarios(resumed.outcomes, (scenario) => CONTENDERS
-  .filter((c) => c.scenario === scenario && !options.skip.some((s) => c.name.includes(s))).map((c) => c.name)) : [];
+const expectedNames = (scenario: Scenario) => CONTENDERS
+  .filter((c) => c.scenario === scenario && !options.skip.some((s) => c.name.includes(s))).map((c) => c.name);
+const kept = resumed ? finishedScenarios(resumed.outcomes, expectedNames) : [];
 const selected = CONTENDERS.filter((c) =>
   (options.only.length === 0 || options.only.some((s) => c.scenario === s || c.name.includes(s) || c.runtime === s))
   && !options.skip.some((s) => c.name.includes(s)) && !kept.some((o) => o.scenario === c.scenario));
@@ -161,26 +162,52 @@ async function sharedBacklog(count: number): Promise<{ topic: string; count: num
   return backlog;
 }
 
-async function runScenario(scenario: Scenario, contenders: readonly Contender[]): Promise<ScenarioOutcome> {
+/**
+ * Runs a scenario's rounds (one repetition of every contender, back to back)
+ * from the first one `carried` lacks. After every round but the last, the
+ * outcome so far goes to `onRound`, marked unfinished, so a cut run keeps it.
+ */
+async function runScenario(scenario: Scenario, contenders: readonly Contender[], carried: CarriedRounds | undefined,
+  onRound: (unfinished: ScenarioOutcome) => void): Promise<ScenarioOutcome> {
   const timed = scenario === "sink-sync" ? options.syncMessages : scenario === "latency" ? options.latencyMessages : options.messages;
   const warmup = scenario === "latency" ? options.latencyWarmup : options.warmup;
   const drains = scenario === "source" || scenario === "memory";
   const source = READS_BACKLOG.has(scenario) ? await sharedBacklog(timed + warmup) : undefined;
   // the drains read the backlog itself; every other scenario writes a fresh topic of its own
   const topic = drains && source ? source.topic : randomName(`bench_${scenario.replace("-", "_")}`);
-  log(`== ${SCENARIO_TITLES[scenario]}: topic ${topic}${source && !drains ? ` (reads ${source.topic})` : ""}, ${timed} timed + ${warmup} warm-up per rep`);
+  const firstRep = (carried?.rounds ?? 0) + 1;
+  log(`== ${SCENARIO_TITLES[scenario]}: topic ${topic}${source && !drains ? ` (reads ${source.topic})` : ""}, ${timed} timed + ${warmup} warm-up per rep` +
+    (carried ? `, rounds ${firstRep}-${options.reps} (1-${carried.rounds} carried from an earlier invocation)` : ""));
   if (!drains) await admin.createTopic(topic, options.queues);
-  const outcome: ScenarioOutcome = { scenario, topic, timed, warmup, attempts: [], notes: [] };
+  const outcome: ScenarioOutcome = { scenario, topic, timed, warmup, attempts: [...(carried?.attempts ?? [])], notes: [...(carried?.notes ?? [])] };
   if (source?.refilled) outcome.notes.push(`the first fill of the backlog failed and a fresh topic was filled (${source.refilled})`);
+  /** This invocation's share of the broker check: the backlog the drains read, or what the writers stored in its topic. */
+  let check: BrokerCheck | undefined;
   if (drains && source) {
-    outcome.brokerCheck = { what: "backlog written before the drains", expected: source.count, stored: source.stored };
+    check = { what: "backlog written before the drains", expected: source.count, stored: source.stored };
   } else if (source) {
     outcome.notes.push(`reads the backlog ${source.topic} (${source.stored.toLocaleString("en-US")} messages stored, ${source.count.toLocaleString("en-US")} written)`);
   }
   // what a writer says the broker acknowledged (the latency rows count received messages in `total`)
   const acked = (r: ContenderResult) => (typeof r.extra?.acknowledged === "number" ? r.extra.acknowledged : r.total);
   let storedByFailures = 0;
-  for (let rep = 1; rep <= options.reps; rep++) {
+  const writersCheck = async (): Promise<BrokerCheck> => {
+    const expected = outcome.attempts.filter((a) => a.rep >= firstRep).reduce((sum, a) => sum + (a.result ? acked(a.result) : 0), 0);
+    const total = mqadminCheck ? storedMessagesByMqadmin(cluster.namesrv, topic) : await admin.stored(topic);
+    return {
+      what: `messages stored in the topic (${mqadminCheck ? "mqadmin topicStatus" : "broker offsets"}) minus ${storedByFailures} left by failed attempts, vs acknowledged by all contenders; each attempt also checked on its own`,
+      expected, stored: total - storedByFailures,
+    };
+  };
+  /** This invocation's rounds up to `lastRep` as a piece after the carried ones, and the broker check over all of them. */
+  const piecesTo = (lastRep: number): { pieces: ScenarioPiece[]; brokerCheck?: BrokerCheck } => {
+    const piece: ScenarioPiece = { startedAt: startedAt.toISOString(), ...(versions.commit ? { commit: versions.commit } : {}), firstRep,
+      lastRep, topic, ...(check ? { brokerCheck: check } : {}) };
+    const pieces = [...(carried?.pieces ?? []), piece];
+    const brokerCheck = pieces.length === 1 ? check : combinedCheck(pieces);
+    return { pieces, ...(brokerCheck ? { brokerCheck } : {}) };
+  };
+  for (let rep = firstRep; rep <= options.reps; rep++) {
     for (const contender of contenders) {
       const label = `${contender.name} rep ${rep}/${options.reps}`;
       // A failed repetition gets one more try (a busy shared machine makes transient send timeouts);
@@ -210,15 +237,14 @@ async function runScenario(scenario: Scenario, contenders: readonly Contender[])
         }
       }
     }
+    if (!drains) check = await writersCheck();
+    // unfinished: a copy marked with its complete rounds and pieces, so a later --resume can carry them
+    if (rep < options.reps) onRound({ ...outcome, attempts: [...outcome.attempts], notes: [...outcome.notes], roundsDone: rep, ...piecesTo(rep) });
   }
-  if (!drains) {
-    const expected = outcome.attempts.reduce((sum, a) => sum + (a.result ? acked(a.result) : 0), 0);
-    const total = mqadminCheck ? storedMessagesByMqadmin(cluster.namesrv, topic) : await admin.stored(topic);
-    outcome.brokerCheck = {
-      what: `messages stored in the topic (${mqadminCheck ? "mqadmin topicStatus" : "broker offsets"}) minus ${storedByFailures} left by failed attempts, vs acknowledged by all contenders; each attempt also checked on its own`,
-      expected, stored: total - storedByFailures,
-    };
-  }
+  const { pieces, brokerCheck } = piecesTo(options.reps);
+  if (brokerCheck) outcome.brokerCheck = brokerCheck;
+  // a scenario run in one invocation needs no pieces: its topic and check say it all
+  if (carried) outcome.pieces = pieces;
   const invalid = invalidReasons(outcome);
   log(invalid.length === 0 ? `  ${scenario}: valid` : `  ${scenario}: INVALID: ${invalid.join("; ")}`);
   return outcome;
@@ -240,7 +266,9 @@ function runRecord(): RunRecord {
     ...(versions.commit ? { commit: versions.commit } : {}), scenarios: outcomes.filter((o) => !earlier.has(o)).map((o) => o.scenario) };
   const before: Invocation[] = !resumed ? [] : (resumed.invocations ?? [{ argv: resumed.argv, startedAt: resumed.startedAt,
     wallSeconds: resumed.wallSeconds, ...(resumed.versions.commit ? { commit: resumed.versions.commit } : {}), scenarios: [] }])
-    .map((i) => ({ ...i, scenarios: outcomes.filter((o) => earlier.has(o) && (i.scenarios.length === 0 || i.scenarios.includes(o.scenario)))
+    .map((i) => ({ ...i, scenarios: outcomes.filter((o) => (earlier.has(o) && (i.scenarios.length === 0 || i.scenarios.includes(o.scenario)))
+      // a scenario finished by a later invocation still names the earlier ones that ran some of its rounds
+      || (o.pieces?.some((p) => p.startedAt === i.startedAt) ?? false))
       .map((o) => o.scenario) }));
   const invocations = [...before, now];
   return {
@@ -263,12 +291,18 @@ function put(outcome: ScenarioOutcome): void {
 for (const scenario of SCENARIOS) {
   const contenders = selected.filter((c) => c.scenario === scenario);
   if (contenders.length === 0) continue;
+  const before = resumed?.outcomes.find((o) => o.scenario === scenario);
+  // an unfinished scenario's complete rounds, when this invocation runs the same contenders the record expects
+  const sameContenders = expectedNames(scenario).join("\n") === contenders.map((c) => c.name).join("\n");
+  const carried = before && sameContenders ? carriedRounds(before, expectedNames(scenario), options.reps) : undefined;
   try {
-    const outcome = await runScenario(scenario, contenders);
-    const before = resumed?.outcomes.find((o) => o.scenario === scenario);
-    if (before) {
+    const outcome = await runScenario(scenario, contenders, carried, (unfinished) => {
+      put(unfinished);
+      savePartial();
+    });
+    if (before && !carried) {
       // the record being resumed had this scenario and it was not kept: say why, in the report
-      const why = invalidReasons(before);
+      const why = [...(before.roundsDone !== undefined ? [`unfinished after ${before.roundsDone} round(s), not carried`] : []), ...invalidReasons(before)];
       const missing = contenders.filter((c) => !before.attempts.some((a) => a.contender.name === c.name)).map((c) => c.name);
       outcome.notes.push(`run again on --resume: the earlier invocation's run of this scenario was not kept (${[...why,
         ...(missing.length ? [`no rows for ${missing.join(", ")}`] : [])].join("; ") || "incomplete"})`);

@@ -13,6 +13,8 @@
  *
  * Ports (override with env): ROCKETMQ_NAMESRV_PORT 9876, ROCKETMQ_BROKER_PORT 10911,
  * ROCKETMQ_PROXY_PORT 8081 (gRPC), ROCKETMQ_PROXY_REMOTING_PORT 8080.
+ * ROCKETMQ_BROKER_CONF: extra broker.conf lines, `key=value` separated by spaces or newlines, appended after
+ * ours (a later line wins), for a local broker this script starts; e.g. "accessMessageInMemoryMaxRatio=0".
  * State, logs and the store live in $TMPDIR/rocketmq-webstreams-<namesrv port>.
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
@@ -92,6 +94,15 @@ export function mqadmin(args: string[], cp = classpath(), home = stateDir): stri
   return `${r.stdout}${r.stderr}`;
 }
 
+/** ROCKETMQ_BROKER_CONF as broker.conf lines; a line that is not `key=value` is refused, naming it. */
+export function extraBrokerConf(value: string | undefined): string[] {
+  const lines = (value ?? "").split(/\s+/).filter(Boolean);
+  for (const line of lines) {
+    if (!/^[A-Za-z][A-Za-z0-9.]*=\S*$/.test(line)) throw new RangeError(`ROCKETMQ_BROKER_CONF: "${line}" is not a key=value line`);
+  }
+  return lines;
+}
+
 function writeConfigs(): { namesrvConf: string; brokerConf: string; proxyConf: string } {
   mkdirSync(join(stateDir, "store"), { recursive: true });
   const namesrvConf = join(stateDir, "namesrv.properties");
@@ -123,6 +134,7 @@ function writeConfigs(): { namesrvConf: string; brokerConf: string; proxyConf: s
       // long-lived dev broker does not fill the disk (55 GB seen here).
       "fileReservedTime=2",
       `deleteWhen=${Array.from({ length: 24 }, (_, h) => String(h).padStart(2, "0")).join(";")}`,
+      ...extraBrokerConf(process.env.ROCKETMQ_BROKER_CONF),
       "",
     ].join("\n"),
   );

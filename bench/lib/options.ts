@@ -11,8 +11,9 @@
  *   --reps N             repetitions per contender (interleaved across contenders)
  *   --size BYTES         message body size
  *   --out FILE           report path (the chart goes beside it, or to bench/throughput.svg for BENCHMARKS.md)
- *   --resume RECORD      continue a run cut short: keep the valid, complete scenarios of RECORD (a .partial.json
- *                        or .json from the same counts) and run only the others; see resume.ts
+ *   --resume RECORD      continue a run cut short: keep the valid, finished scenarios of RECORD (a .partial.json
+ *                        or .json from the same counts) and the complete rounds of an unfinished one, and run
+ *                        only the rest; see resume.ts
  */
 import { join } from "node:path";
 import { root } from "./paths.ts";

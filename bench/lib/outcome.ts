@@ -11,6 +11,26 @@ export interface Attempt {
   readonly stored?: number;
 }
 
+export interface BrokerCheck {
+  readonly what: string;
+  readonly expected: number;
+  readonly stored: number;
+}
+
+/**
+ * One invocation's share of a scenario whose rounds came from more than one
+ * (--resume after a cut): the rounds it ran, on which topic (a new broker
+ * means a new topic), and the broker's count over its own rounds.
+ */
+export interface ScenarioPiece {
+  readonly startedAt: string;
+  readonly commit?: string;
+  readonly firstRep: number;
+  readonly lastRep: number;
+  readonly topic: string;
+  readonly brokerCheck?: BrokerCheck;
+}
+
 export interface ScenarioOutcome {
   readonly scenario: Scenario;
   readonly topic: string;
@@ -18,8 +38,27 @@ export interface ScenarioOutcome {
   readonly warmup: number;
   readonly attempts: Attempt[];
   /** The broker's own count (topicStatus): for sinks, all they stored; for the source, the backlog. */
-  brokerCheck?: { readonly what: string; readonly expected: number; readonly stored: number };
+  brokerCheck?: BrokerCheck;
   readonly notes: string[];
+  /**
+   * Complete rounds (one repetition of every contender) so far: set only while
+   * the scenario is unfinished, in a partial record saved between rounds.
+   */
+  roundsDone?: number;
+  /** Set when the rounds came from more than one invocation; `topic` is then the last piece's. */
+  pieces?: ScenarioPiece[];
+}
+
+/** The checks of several pieces as one: what each stored, summed against what each expected. */
+export function combinedCheck(pieces: readonly ScenarioPiece[]): BrokerCheck | undefined {
+  const checks = pieces.flatMap((p) => (p.brokerCheck ? [p.brokerCheck] : []));
+  if (checks.length === 0) return undefined;
+  return {
+    what: `summed over ${pieces.length} invocations' topics${checks.length < pieces.length ? ` (${pieces.length - checks.length} without a count)` : ""}: ` +
+      checks.map((c) => c.what).filter((w, i, all) => all.indexOf(w) === i).join("; "),
+    expected: checks.reduce((sum, c) => sum + c.expected, 0),
+    stored: checks.reduce((sum, c) => sum + c.stored, 0),
+  };
 }
 
 export interface ContenderSummary {

@@ -43,7 +43,9 @@ const EXTRA_COLUMNS: Partial<Record<ScenarioOutcome["scenario"], ReadonlyArray<{
     { title: "of which send -> broker ack, p50 ms", key: "ackP50Ms" }, { title: "send -> ack p99 ms", key: "ackP99Ms" }],
   memory: [{ title: "RSS peak, 1st half of timed phase, MiB (per rep)", key: "rssFirstHalfMiB", all: true },
     { title: "RSS peak, 2nd half, MiB (per rep)", key: "rssSecondHalfMiB", all: true },
-    { title: "max messages pulled ahead of the sink", key: "maxAheadMessages", all: true }],
+    { title: "max messages pulled ahead of the sink", key: "maxAheadMessages", all: true },
+    { title: "messages per pull response (per rep)", key: "messagesPerPull", all: true },
+    { title: "V8 heap total peak, MiB (per rep)", key: "heapTotalPeakMiB", all: true }],
   pipeline: [{ title: "epochs completed (per rep)", key: "epochs", all: true }],
 };
 
@@ -60,7 +62,12 @@ function scenarioSection(o: ScenarioOutcome): string[] {
   const extras = EXTRA_COLUMNS[o.scenario] ?? [];
   const lines = [
     `### ${SCENARIO_TITLES[o.scenario]}`, "",
-    `Topic \`${o.topic}\` (8 queues); ${n(o.timed)} timed messages per repetition after ${n(o.warmup)} untimed warm-up messages.`,
+    o.pieces && o.pieces.length > 1
+      ? `Run over ${o.pieces.length} invocations (\`--resume\` after a cut; a round is one repetition of every contender, back to back): ` +
+        o.pieces.map((p) => `rounds ${p.firstRep}-${p.lastRep} on ${p.startedAt} (commit ${p.commit ?? "unknown"}) into topic \`${p.topic}\``).join("; ") +
+        `. 8 queues each; ${n(o.timed)} timed messages per repetition after ${n(o.warmup)} untimed warm-up messages.`
+      : `Topic \`${o.topic}\` (8 queues); ${n(o.timed)} timed messages per repetition after ${n(o.warmup)} untimed warm-up messages.`,
+    o.roundsDone !== undefined ? `**Unfinished**: ${o.roundsDone} complete round(s) so far; this is a partial record.` : "",
     o.brokerCheck ? `Broker check (${o.brokerCheck.what}): stored ${n(o.brokerCheck.stored)}, expected ${n(o.brokerCheck.expected)}.` : "",
     invalid.length === 0
       ? "**Valid**: every contender moved the same number of messages in every repetition."

@@ -2,14 +2,16 @@
  * Resuming a run across invocations. A full-size run moves 1M messages per
  * repetition through contenders that manage 1-2k msg/s (the gRPC rows), so it
  * can outlast one sitting on a small machine. The unit kept is a whole
- * scenario: every contender of a scenario still runs in one invocation, its
- * repetitions interleaved, so the ratios within a scenario keep the
- * one-run meaning DESIGN §7 asks for. What is pieced together is only the
- * list of scenarios, and the report names every invocation that contributed.
+ * round: one repetition of every contender of a scenario, run back to back in
+ * one invocation, so the ratios within a round keep the one-run meaning
+ * DESIGN §7 asks for. A finished scenario is kept whole; an unfinished one
+ * keeps its complete rounds (the partial record is saved after each) and the
+ * next invocation runs the rest on a topic of its own. The report names every
+ * invocation that contributed and, for a pieced scenario, which rounds each ran.
  */
 import type { Scenario } from "../contenders/types.ts";
 import type { BenchOptions } from "./options.ts";
-import { invalidReasons, type ScenarioOutcome } from "./outcome.ts";
+import { type Attempt, invalidReasons, type ScenarioOutcome, type ScenarioPiece } from "./outcome.ts";
 
 /** One invocation of bench/run.ts that contributed scenarios to a record. */
 export interface Invocation {
@@ -43,8 +45,34 @@ export function checkSameCounts(before: BenchOptions, now: BenchOptions): void {
  */
 export function finishedScenarios(outcomes: readonly ScenarioOutcome[], expected: (s: Scenario) => readonly string[]): ScenarioOutcome[] {
   return outcomes.filter((o) => {
+    if (o.roundsDone !== undefined) return false;
     const ran = new Set(o.attempts.map((a) => a.contender.name));
     return o.attempts.length > 0 && expected(o.scenario).every((name) => ran.has(name))
       && o.attempts.every((a) => a.result) && invalidReasons(o).length === 0;
   });
+}
+
+/** The complete rounds an unfinished scenario carries into the invocation that finishes it. */
+export interface CarriedRounds {
+  readonly rounds: number;
+  readonly attempts: readonly Attempt[];
+  readonly notes: readonly string[];
+  readonly pieces: readonly ScenarioPiece[];
+}
+
+/**
+ * The rounds of an unfinished scenario (`roundsDone` set) worth keeping: the
+ * first `roundsDone` rounds, if every expected contender has a result in each,
+ * every one moved the full count, and the broker's count over them agreed.
+ * Anything less and the scenario is run again from round 1.
+ */
+export function carriedRounds(outcome: ScenarioOutcome, expected: readonly string[], reps: number): CarriedRounds | undefined {
+  const rounds = outcome.roundsDone;
+  if (rounds === undefined || rounds < 1 || rounds >= reps || !outcome.pieces?.length) return undefined;
+  const attempts = outcome.attempts.filter((a) => a.rep <= rounds);
+  for (let rep = 1; rep <= rounds; rep++) {
+    if (!expected.every((name) => attempts.some((a) => a.rep === rep && a.contender.name === name && a.result))) return undefined;
+  }
+  if (invalidReasons({ ...outcome, attempts }).length > 0) return undefined;
+  return { rounds, attempts, notes: outcome.notes, pieces: outcome.pieces };
 }

@@ -11,6 +11,10 @@
  * and second half of the timed phase: "flat" means the second is not above
  * the first), and the largest number of messages pulled but not yet written
  * to the sink, which shows whether the pull loop stopped when the sink did.
+ * Also the messages per pull response and the V8 heap's peak size: a broker
+ * that serves a backlog from disk answers at most 8 messages per pull (its
+ * maxTransferCountOnMessageInDisk), in memory 32, and the pull rate that
+ * follows changes how much garbage, and so how much heap, the process keeps.
  */
 import process from "node:process";
 import { RocketMQSource } from "../../src/readable/rocketmq-source.ts";
@@ -37,10 +41,11 @@ main(async () => {
     onLog: (e) => { if (e.level === "warn") process.stderr.write(`source: ${e.message}\n`); },
   }).setStartFromEarliest();
 
-  const samples: Array<{ at: number; rss: number }> = [];
+  const samples: Array<{ at: number; rss: number; heapTotal: number }> = [];
   let maxAhead = 0;
   const sample = () => {
-    samples.push({ at: now(), rss: process.memoryUsage.rss() });
+    const usage = process.memoryUsage();
+    samples.push({ at: now(), rss: usage.rss, heapTotal: usage.heapTotal });
     maxAhead = Math.max(maxAhead, source.stats.pulledMessages - clock.count);
   };
   const sampler = setInterval(sample, 250);
@@ -79,6 +84,8 @@ main(async () => {
       rssFirstHalfMiB: peak(timed.filter((s) => s.at < half)),
       rssSecondHalfMiB: peak(timed.filter((s) => s.at >= half)),
       rssSamples: timed.length,
+      heapTotalPeakMiB: samples.length ? mib(Math.max(...samples.map((s) => s.heapTotal))) : 0,
+      messagesPerPull: source.stats.pulls ? Math.round((source.stats.pulledMessages / source.stats.pulls) * 10) / 10 : 0,
     },
   };
 });
