@@ -6,6 +6,7 @@
  * `endpoints` (gRPC proxy).
  */
 import * as E from "fp-ts/lib/Either.js";
+import type { Backoff } from "../backoff.ts";
 import { InputError } from "../errors.ts";
 import { assertTopicSelector, selectDestination } from "../selectors/topic-selector.ts";
 import type { TopicSelector } from "../selectors/topic-selector.ts";
@@ -29,19 +30,23 @@ export interface SchemaSinkInit<T> {
 
 const keyDecoder = new TextDecoder("utf-8", { fatal: true });
 
+const backoffOf = (o: SinkOptions): Backoff => ({ initialMs: o.retryBackoffMs, maxMs: o.retryBackoffMaxMs });
+
 /** Picks the transport the options name. */
 export function createProducerTransport(options: SinkOptions): ProducerTransport {
   const acl = options.accessKey !== undefined && options.secretKey !== undefined
     ? { accessKey: options.accessKey, secretKey: options.secretKey }
     : {};
   if (options.endpoints !== undefined) {
-    return new GrpcProducerTransport({ endpoints: options.endpoints, retryTimes: options.retryTimes, sendTimeoutMs: options.sendTimeoutMs, ...acl });
+    return new GrpcProducerTransport({ endpoints: options.endpoints, retryTimes: options.retryTimes, sendTimeoutMs: options.sendTimeoutMs,
+      retryBackoff: backoffOf(options), ...acl });
   }
   return new RemotingProducerTransport({
     nameServerAddress: options.nameServerAddress!,
     producerGroup: options.producerGroup,
     retryTimes: options.retryTimes,
     sendTimeoutMs: options.sendTimeoutMs,
+    retryBackoff: backoffOf(options),
     ...acl,
   });
 }

@@ -9,7 +9,7 @@
  */
 import { EventEmitter } from "node:events";
 import { Producer } from "rocketmq-client-nodejs";
-import { SEND_RETRY_BACKOFF } from "../backoff.ts";
+import { type Backoff, SEND_RETRY_BACKOFF } from "../backoff.ts";
 import { BrokerError, ConnectionError, SendError, TimeoutError } from "../errors.ts";
 import { GrpcBatchSender, toClientMessage } from "./grpc-batch-send.ts";
 import type { OutgoingMessage, SendReceipt } from "./outgoing-message.ts";
@@ -23,6 +23,8 @@ export interface GrpcProducerOptions {
   readonly topics?: readonly string[];
   readonly retryTimes?: number;
   readonly sendTimeoutMs?: number;
+  /** The wait before a batch is retried behind the same proxy endpoints (default 100 ms doubling to 1 s). */
+  readonly retryBackoff?: Backoff;
   readonly accessKey?: string;
   readonly secretKey?: string;
 }
@@ -75,11 +77,14 @@ export class GrpcProducerTransport implements ProducerTransport {
   #endpoints: string;
   #timeoutMs: number;
   #batches: GrpcBatchSender;
+  /** The wait before a batch is retried behind the same endpoints, as configured. */
+  readonly retryBackoff: Backoff;
 
   constructor(options: GrpcProducerOptions) {
     this.#endpoints = options.endpoints;
     const attempts = (options.retryTimes ?? 3) + 1;
     this.#timeoutMs = options.sendTimeoutMs ?? 3000;
+    this.retryBackoff = options.retryBackoff ?? SEND_RETRY_BACKOFF;
     this.#producer = new Producer({
       endpoints: options.endpoints,
       namespace: options.namespace ?? "",
@@ -94,7 +99,7 @@ export class GrpcProducerTransport implements ProducerTransport {
     this.#batches = new GrpcBatchSender(this.#producer, {
       attempts,
       timeoutMs: this.#timeoutMs,
-      backoff: SEND_RETRY_BACKOFF,
+      backoff: this.retryBackoff,
       typeError: (err, topic) => grpcSendError(err, topic, this.#endpoints, this.#timeoutMs),
     });
   }
@@ -139,9 +144,14 @@ export class GrpcProducerTransport implements ProducerTransport {
    * closing, a renewal gets an inert stream instead of a new connection.
    */
   async close(): Promise<void> {
-    if (!this.#started) return;
-    await this.#started.catch(() => {});
     const manager = (this.#producer as unknown as { rpcClientManager?: RpcClientManagerInternals }).rpcClientManager;
+    if (!this.#started) {
+      // never started, so nothing to tell the proxy; but the client's constructor already runs an idle-check
+      // interval in its RpcClientManager, which would keep the process alive after close()
+      if (typeof manager?.close === "function") manager.close();
+      return;
+    }
+    await this.#started.catch(() => {});
     if (manager && typeof manager.notifyClientTermination === "function" && typeof manager.telemetry === "function") {
       const notify = manager.notifyClientTermination.bind(manager);
       manager.notifyClientTermination = (...args: unknown[]) => notify(...args).catch(() => undefined);
@@ -151,10 +161,11 @@ export class GrpcProducerTransport implements ProducerTransport {
   }
 }
 
-/** The two methods of the client's (internal) RpcClientManager that close() replaces. */
+/** The methods of the client's (internal) RpcClientManager that close() replaces or calls. */
 interface RpcClientManagerInternals {
   notifyClientTermination: (...args: unknown[]) => Promise<unknown>;
   telemetry: (...args: unknown[]) => unknown;
+  close?: () => void;
 }
 
 /** A telemetry stream that never connects, emits nothing and accepts writes. */

@@ -52,7 +52,8 @@ export class RemotingProducerTransport implements ProducerTransport {
   readonly #group: string;
   readonly #retryTimes: number;
   readonly #timeoutMs: number;
-  readonly #backoff: Backoff;
+  /** The wait before a retry on the broker that just failed, as configured. */
+  readonly retryBackoff: Backoff;
   #roundRobin = 0;
 
   constructor(options: RemotingProducerOptions) {
@@ -66,7 +67,7 @@ export class RemotingProducerTransport implements ProducerTransport {
     this.#group = options.producerGroup;
     this.#retryTimes = options.retryTimes ?? 3;
     this.#timeoutMs = options.sendTimeoutMs ?? 3000;
-    this.#backoff = options.retryBackoff ?? SEND_RETRY_BACKOFF;
+    this.retryBackoff = options.retryBackoff ?? SEND_RETRY_BACKOFF;
     this.#client.registerProducer(this.#group);
   }
 
@@ -99,7 +100,7 @@ export class RemotingProducerTransport implements ProducerTransport {
       // FIFO sends stay on their queue: moving them would break the order.
       const mq = this.#pick(queues, shardingKey, shardingKey === undefined ? failedBroker : undefined);
       if (mq.brokerName === failedBroker) {
-        await sleep(backoffMs(this.#backoff, sameBrokerRetries++));
+        await sleep(backoffMs(this.retryBackoff, sameBrokerRetries++));
       }
       try {
         return await attempt(mq);

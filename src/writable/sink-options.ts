@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import * as t from "io-ts";
 import { AddressList, decodeOptions, NonNegativeIntFromInput, PositiveIntFromInput } from "../config/decode-options.ts";
+import { SEND_RETRY_BACKOFF } from "../backoff.ts";
 import { ConfigError } from "../errors.ts";
 
 /** Seed Properties key -> typed option name. */
@@ -26,6 +27,8 @@ const SinkOptionsCodec = t.partial({
   batchMaxMessages: PositiveIntFromInput,
   batchMaxBytes: PositiveIntFromInput,
   maxMessageBytes: PositiveIntFromInput,
+  retryBackoffMs: NonNegativeIntFromInput,
+  retryBackoffMaxMs: NonNegativeIntFromInput,
   accessKey: t.string,
   secretKey: t.string,
 });
@@ -42,6 +45,13 @@ export interface SinkOptions {
   readonly batchMaxMessages?: number;
   readonly batchMaxBytes?: number;
   readonly maxMessageBytes: number;
+  /**
+   * The wait before a send is retried on the broker (or proxy) that just
+   * failed it, doubling per retry up to `retryBackoffMaxMs`; 0 for none. A
+   * retry that can go to another broker goes at once.
+   */
+  readonly retryBackoffMs: number;
+  readonly retryBackoffMaxMs: number;
   readonly accessKey?: string;
   readonly secretKey?: string;
 }
@@ -62,8 +72,17 @@ export function parseSinkOptions(input: SinkOptionsInput | Map<string, unknown>)
   if ((o.accessKey === undefined) !== (o.secretKey === undefined)) {
     throw new ConfigError("sink options: accessKey and secretKey go together", o.accessKey ? "secretKey" : "accessKey", undefined);
   }
+  const retryBackoffMs = o.retryBackoffMs ?? SEND_RETRY_BACKOFF.initialMs;
+  // a larger first wait given alone raises the cap with it rather than being refused
+  const retryBackoffMaxMs = o.retryBackoffMaxMs ?? Math.max(retryBackoffMs, SEND_RETRY_BACKOFF.maxMs);
+  if (retryBackoffMaxMs < retryBackoffMs) {
+    throw new ConfigError(`sink options: retryBackoffMaxMs (${retryBackoffMaxMs}) is below retryBackoffMs (${retryBackoffMs})`,
+      "retryBackoffMaxMs", retryBackoffMaxMs);
+  }
   return {
     ...o,
+    retryBackoffMs,
+    retryBackoffMaxMs,
     producerGroup: o.producerGroup ?? `rmqws-producer-${randomUUID()}`,
     retryTimes: o.retryTimes ?? 3,
     sendTimeoutMs: o.sendTimeoutMs ?? 3000,
