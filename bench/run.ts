@@ -63,7 +63,11 @@ if (selected.length === 0) {
   throw new RangeError(kept.length ? `--resume ${options.resume}: its finished scenarios cover everything selected; nothing left to run`
     : `--only ${options.only.join(",")} selects no contender`);
 }
-if (resumed) log(`resuming ${options.resume}: keeping ${kept.map((o) => o.scenario).join(", ") || "no scenario"} as finished`);
+if (resumed) {
+  const unfinished = resumed.outcomes.filter((o) => o.roundsDone !== undefined).map((o) => `${o.scenario} (${o.roundsDone} round(s) so far)`);
+  log(`resuming ${options.resume}: keeping ${kept.map((o) => o.scenario).join(", ") || "no scenario"} as finished` +
+    (unfinished.length ? `; unfinished: ${unfinished.join(", ")}` : ""));
+}
 /** The resumed record's scenario outcomes, as loaded: what this invocation did not replace came from earlier ones. */
 const earlier: ReadonlySet<ScenarioOutcome> = new Set(resumed?.outcomes ?? []);
 log(`${options.quick ? "quick" : options.fullSize ? "full" : "reduced"} run: ${selected.length} contenders, ` +
