@@ -4,7 +4,7 @@
  */
 import type { Scenario } from "../contenders/types.ts";
 import { type ContenderSummary, invalidReasons, type ScenarioOutcome, summarize } from "./outcome.ts";
-import { spread } from "./stats.ts";
+import { rate, spread } from "./stats.ts";
 
 export interface Verdict {
   readonly target: string;
@@ -25,6 +25,7 @@ function rows(outcomes: readonly ScenarioOutcome[], scenario: Scenario) {
   const all = summarize(o);
   const find = (pred: (r: ContenderSummary) => boolean) => all.find((r) => pred(r) && r.rates)?.rates?.median;
   return {
+    outcome: o,
     all,
     valid: invalidReasons(o).length === 0,
     toolkit: all.filter((r) => r.contender.client === "toolkit" && !r.contender.baseline && r.rates),
@@ -45,6 +46,24 @@ function compare(goal: number, peerName: string, toolkit: readonly ContenderSumm
     return `${label(r)} ${x.toFixed(2)}x ${ok(x >= goal)}`;
   });
   return `vs ${peerName} (${n(peer)} msg/s, goal ${goal}x): ${parts.join("; ")}${valid ? "" : " (run invalid, see above)"}`;
+}
+
+/**
+ * The stream row's cost against the loop row, round by round (the two ran
+ * minutes apart in the same round): the spread shows how much of a median's
+ * difference is the machine's drift rather than the stream layer.
+ */
+export function costPerRound(outcome: ScenarioOutcome, stream: string, loop: string): number[] {
+  const rateOf = (name: string, rep: number) => {
+    const r = outcome.attempts.find((a) => a.contender.name === name && a.rep === rep)?.result;
+    return r ? rate(r.messages, r.ms) : undefined;
+  };
+  const reps = [...new Set(outcome.attempts.map((a) => a.rep))].sort((a, b) => a - b);
+  return reps.flatMap((rep) => {
+    const s = rateOf(stream, rep);
+    const l = rateOf(loop, rep);
+    return s !== undefined && l !== undefined ? [1 - s / l] : [];
+  });
 }
 
 /** A numeric `extra` field of every successful repetition of a row. */
@@ -78,10 +97,15 @@ export function judgeTargets(outcomes: readonly ScenarioOutcome[]): Verdict[] {
     if (!r) return [];
     return (["remoting", "grpc"] as const).flatMap((transport) => {
       const base = r.baseline(transport);
-      const stream = r.toolkit.find((t) => t.contender.runtime === "node" && t.contender.transport === transport)?.rates?.median;
-      if (!base || !stream) return [];
+      const streamRow = r.toolkit.find((t) => t.contender.runtime === "node" && t.contender.transport === transport);
+      const stream = streamRow?.rates?.median;
+      const loopRow = r.all.find((x) => x.contender.baseline === true && x.contender.transport === transport);
+      if (!base || !stream || !streamRow || !loopRow) return [];
       const cost = 1 - stream / base;
-      return [`${s} over ${transport}: ${(cost * 100).toFixed(1)}% (${n(stream)} streamed vs ${n(base)} plain loop) ${ok(cost <= 0.05)}${r.valid ? "" : " (run invalid)"}`];
+      const rounds = costPerRound(r.outcome, streamRow.contender.name, loopRow.contender.name);
+      const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+      return [`${s} over ${transport}: ${pct(cost)} (${n(stream)} streamed vs ${n(base)} plain loop) ${ok(cost <= 0.05)}` +
+        `${rounds.length > 1 ? ` (round by round: ${rounds.map(pct).join(" / ")})` : ""}${r.valid ? "" : " (run invalid)"}`];
     });
   });
   verdicts.push({
