@@ -25,6 +25,16 @@ export type RunRecord = Omit<ReportInput, "startedAt" | "chartFile" | "targets" 
 export const recordPath = (out: string): string =>
   join(root, "bench", "results", `${out.split("/").pop()!.replace(/\.md$/, "").toLowerCase()}.json`);
 
+/**
+ * The hand-written analysis a report embeds: bench/analysis.md for
+ * BENCHMARKS.md, bench/results/<name>.analysis.md for any other report. One
+ * file per report, so a report never carries prose written about another run.
+ */
+export const analysisPath = (out: string): string => {
+  const name = out.split("/").pop()!.replace(/\.md$/, "");
+  return name === "BENCHMARKS" ? join(root, "bench", "analysis.md") : join(root, "bench", "results", `${name.toLowerCase()}.analysis.md`);
+};
+
 const kindOf = (c: Contender) => c.baseline ? "baseline" as const
   : c.client === "toolkit" ? "toolkit" as const : c.client === "java rocketmq-client" ? "java" as const : "nodejs" as const;
 
@@ -47,7 +57,7 @@ export function publish(record: RunRecord, save: boolean): { report: string; cha
   writeFileSync(options.chart, barChart("rocketmq-webstreams: throughput (and latency) per contender, same broker, one run", groups,
     `${machine.cpuModel}, ${machine.nproc} CPUs (shared); ${options.size} B messages, ${options.messages.toLocaleString("en-US")} per rep; ` +
     `${options.reps} rep(s); ${record.startedAt.slice(0, 10)}; ${kind}`));
-  const analysisFile = join(root, "bench", "analysis.md");
+  const analysisFile = analysisPath(options.out);
   writeFileSync(options.out, renderReport({
     options, machine, versions: record.versions, outcomes, pending: record.pending, startedAt: new Date(record.startedAt),
     broker: record.broker, wallSeconds: record.wallSeconds, chartFile: relative(dirname(options.out), options.chart),
