@@ -5,6 +5,7 @@
  *   npm run bench -- --quick           harness check (< 3 min) -> bench/results/quick.md
  *   npm run bench -- --only sink-async,java --messages 100000
  *   node bench/run.ts --render bench/results/benchmarks.json   re-write a saved run's report (e.g. after analysis.md changed)
+ *   node bench/run.ts --render bench/results/full-1m.json --out BENCHMARKS.md   publish a saved run under another report name
  *
  * Reuses (or starts) the broker through scripts/broker.ts, creates one fresh
  * 8-queue topic per scenario (the source, pipeline and memory scenarios share
@@ -23,7 +24,7 @@ import { BenchAdmin, randomName, storedMessagesByMqadmin } from "./lib/broker-ad
 import { runWorker, WorkerFailedError } from "./lib/child.ts";
 import { buildJavaHarness, type JavaHarness } from "./lib/java-harness.ts";
 import { machine } from "./lib/machine.ts";
-import { parseOptions } from "./lib/options.ts";
+import { chartFor, parseOptions } from "./lib/options.ts";
 import { type BrokerCheck, combinedCheck, invalidReasons, type ScenarioOutcome, type ScenarioPiece, summarize } from "./lib/outcome.ts";
 import { root } from "./lib/paths.ts";
 import { buildForNode } from "./lib/node-build.ts";
@@ -38,10 +39,14 @@ const log = (line: string) => process.stdout.write(`[bench ${String(Math.round((
 
 if (process.argv[2] === "--render") {
   // re-render a saved run (after bench/analysis.md changed): no broker, nothing measured
-  const file = process.argv[3];
+  const [file, flag, out] = process.argv.slice(3);
   if (!file) throw new RangeError("--render needs the run record, e.g. bench/results/benchmarks.json");
-  const written = publish(loadRecord(file), false);
-  log(`re-rendered ${relative(root, written.report)} and ${relative(root, written.chart)} from ${file}`);
+  if (flag !== undefined && (flag !== "--out" || !out)) throw new RangeError(`--render RECORD takes only --out FILE after it, got ${flag} ${out ?? ""}`);
+  const record = loadRecord(file);
+  // under another name the record is saved again beside the new report, so that report can be re-rendered too
+  const written = out ? publish({ ...record, options: { ...record.options, out, chart: chartFor(out) } }, true) : publish(record, false);
+  log(`rendered ${relative(root, written.report)} and ${relative(root, written.chart)} from ${file}` +
+    (written.record ? `; its record is now also ${relative(root, written.record)}` : ""));
   process.exit(0);
 }
 const options = parseOptions(process.argv.slice(2));

@@ -15,7 +15,7 @@
  *                        or .json from the same counts) and the complete rounds of an unfinished one, and run
  *                        only the rest; see resume.ts
  */
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { root } from "./paths.ts";
 
 export interface BenchOptions {
@@ -55,6 +55,11 @@ function positive(flag: string, value: string | undefined): number {
   return n;
 }
 
+/** The chart beside a report, or bench/throughput.svg (which README shows) for BENCHMARKS.md. */
+export function chartFor(out: string): string {
+  return resolve(out) === join(root, "BENCHMARKS.md") ? join(root, "bench", "throughput.svg") : out.replace(/\.md$/, "") + ".svg";
+}
+
 export function parseOptions(argv: readonly string[]): BenchOptions {
   const known = new Set(["--quick", "--only", "--skip", "--messages", "--sync-messages", "--latency-messages", "--warmup", "--reps", "--size", "--out", "--resume"]);
   const flags = new Map<string, string | true>();
@@ -85,7 +90,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   };
   const out = flags.has("--out") ? String(flags.get("--out"))
     : quick ? join(root, "bench", "results", "quick.md") : join(root, "BENCHMARKS.md");
-  const chart = out === join(root, "BENCHMARKS.md") ? join(root, "bench", "throughput.svg") : out.replace(/\.md$/, "") + ".svg";
+  const chart = chartFor(out);
   const fullSize = !quick && o.skip.length === 0 && o.messages >= FULL.messages && o.syncMessages >= FULL.syncMessages
     && o.latencyMessages >= FULL.latencyMessages && o.reps >= 3;
   return { ...o, out, chart, fullSize, ...(flags.has("--resume") ? { resume: String(flags.get("--resume")) } : {}) };
