@@ -112,7 +112,8 @@ function summaryTable(outcomes: readonly ScenarioOutcome[]): string[] {
 
 export function renderReport(input: ReportInput): string {
   const { options: o, machine: m, versions: v, broker: b } = input;
-  const contenders = input.outcomes.flatMap((x) => [...new Set(x.attempts.map((a) => a.contender))]);
+  // one settings row per contender: a record read back from JSON has a contender object per attempt, so key by name
+  const contenders = [...new Map(input.outcomes.flatMap((x) => x.attempts.map((a) => [a.contender.name, a.contender] as const))).values()];
   const kind = o.quick ? "QUICK run (harness check; numbers are not meant to be compared)"
     : o.fullSize ? "full run" : `reduced run: NOT the full 1M-message run DESIGN §7 asks for`;
   return [
