@@ -31,7 +31,6 @@ function rows(outcomes: readonly ScenarioOutcome[], scenario: Scenario) {
     toolkit: all.filter((r) => r.contender.client === "toolkit" && !r.contender.baseline && r.rates),
     java: find((r) => r.contender.client === "java rocketmq-client"),
     nodejs: find((r) => r.contender.client === "rocketmq-client-nodejs"),
-    baseline: (transport: string) => find((r) => r.contender.baseline === true && r.contender.transport === transport),
   };
 }
 
@@ -96,11 +95,11 @@ export function judgeTargets(outcomes: readonly ScenarioOutcome[]): Verdict[] {
     const r = rows(outcomes, s);
     if (!r) return [];
     return (["remoting", "grpc"] as const).flatMap((transport) => {
-      const base = r.baseline(transport);
       const streamRow = r.toolkit.find((t) => t.contender.runtime === "node" && t.contender.transport === transport);
+      const loopRow = r.all.find((x) => x.contender.baseline === true && x.contender.transport === transport && x.rates);
       const stream = streamRow?.rates?.median;
-      const loopRow = r.all.find((x) => x.contender.baseline === true && x.contender.transport === transport);
-      if (!base || !stream || !streamRow || !loopRow) return [];
+      const base = loopRow?.rates?.median;
+      if (!streamRow || !loopRow || !stream || !base) return [];
       const cost = 1 - stream / base;
       const rounds = costPerRound(r.outcome, streamRow.contender.name, loopRow.contender.name);
       const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
