@@ -2,8 +2,9 @@
  * The toolkit's sink (RocketMQSink) over both transports, remoting
  * (RemotingProducerTransport, straight to the broker) and gRPC
  * (GrpcProducerTransport, through the proxy), on each runtime; and per
- * transport the plain-loop baseline: the same SendEngine and transport
- * without streams, which prices the stream layer on the sink side.
+ * transport the plain-loop baselines that price the stream layer on the
+ * sink side: the bare SendEngine re-sending one prebuilt message, and (over
+ * remoting) the sink's own write() in a loop.
  */
 import type { Contender, Runtime, RunContext, Scenario } from "./types.ts";
 import { ASYNC_IN_FLIGHT, BATCH_IN_FLIGHT, BATCH_MESSAGES, SEND_TIMEOUT_MS } from "./settings.ts";
@@ -28,7 +29,7 @@ const TRANSPORT_SETTINGS = {
   grpc: "GrpcProducerTransport (rocketmq-client-nodejs Producer), retryTimes 2",
 } as const;
 
-const args = (ctx: RunContext, scenario: SinkScenario, driver: "stream" | "loop", transport: Transport) => [
+const args = (ctx: RunContext, scenario: SinkScenario, driver: "stream" | "loop" | "sink-loop", transport: Transport) => [
   "--transport", transport, ...(transport === "grpc" ? ["--endpoints", ctx.endpoints] : ["--namesrv", ctx.namesrv]),
   "--topic", ctx.topic, "--messages", String(ctx.messages), "--warmup", String(ctx.warmup),
   "--size", String(ctx.size), "--timeout-ms", String(SEND_TIMEOUT_MS), "--mode", MODES[scenario].mode,
@@ -64,9 +65,25 @@ function loopBaseline(scenario: SinkScenario, transport: Transport): Contender {
   };
 }
 
+/**
+ * `sink.write([record])` in a loop: the stream rows' own per-record work
+ * without streams. Remoting only: over gRPC a send costs about 1 ms of the
+ * client's CPU, which drowns the stream layer (bench/analysis.md).
+ */
+function sinkWriteBaseline(scenario: SinkScenario): Contender {
+  const transport = "remoting";
+  return {
+    name: `baseline: RocketMQSink.write([record]) ${MODES[scenario].mode} over ${LABEL[transport]} in a plain loop (no streams) on node`,
+    runtime: "node", client: "toolkit", scenario, transport, baseline: true, drivesSinkWrite: true,
+    settings: `sink.write([record]) in a for loop, then close(); ${MODES[scenario].settings}; ${TRANSPORT_SETTINGS[transport]}`,
+    run: (ctx) => ctx.spawn("node", WORKER, args(ctx, scenario, "sink-loop", transport)),
+  };
+}
+
 export const toolkitSinkContenders: readonly Contender[] = (Object.keys(MODES) as SinkScenario[]).flatMap((scenario) =>
   TRANSPORTS.flatMap((transport) => [
     ...RUNTIMES.map((runtime) => streamSink(runtime, scenario, transport)),
     ...(scenario === "sink-batch" && transport === "remoting" ? [arraySink(transport)] : []),
     loopBaseline(scenario, transport),
+    ...(transport === "remoting" ? [sinkWriteBaseline(scenario)] : []),
   ]));

@@ -69,6 +69,12 @@ export interface Contender {
   readonly transport?: "remoting" | "grpc";
   /** Marks the plain-loop rows that price the stream layer (not a contender of their own). */
   readonly baseline?: boolean;
+  /**
+   * A baseline that drives the sink's own `write()` from a loop, so it does
+   * the stream rows' per-record work (toMessage, validation) and differs from
+   * them by the streams alone; the stream-layer verdict prefers it when it ran.
+   */
+  readonly drivesSinkWrite?: boolean;
   run(ctx: RunContext): Promise<ContenderResult>;
 }
 

@@ -7,7 +7,7 @@ import { type ContenderSummary, invalidReasons, type ScenarioOutcome, summarize 
 import type { Invocation } from "./resume.ts";
 import { JVM_FLAGS } from "./runtimes.ts";
 import { spread } from "./stats.ts";
-import { extraValues } from "./targets.ts";
+import { baselinesOf, extraValues } from "./targets.ts";
 
 export interface ReportInput {
   readonly options: BenchOptions;
@@ -93,7 +93,7 @@ function scenarioSection(o: ScenarioOutcome): string[] {
 /** One table: every toolkit row of the throughput scenarios against the peers of its scenario. */
 function summaryTable(outcomes: readonly ScenarioOutcome[]): string[] {
   const lines = [
-    "| scenario | toolkit contender | median msg/s | vs Java | vs rocketmq-client-nodejs | vs plain-loop baseline (same transport) |",
+    "| scenario | toolkit contender | median msg/s | vs Java | vs rocketmq-client-nodejs | vs plain-loop baseline (same transport; the sink.write() loop where it ran) |",
     "|---|---|---:|---:|---:|---:|",
   ];
   for (const o of outcomes) {
@@ -103,7 +103,7 @@ function summaryTable(outcomes: readonly ScenarioOutcome[]): string[] {
     const valid = invalidReasons(o).length === 0;
     for (const r of rows.filter((x) => x.contender.client === "toolkit" && !x.contender.baseline)) {
       const med = r.rates?.median;
-      const base = rows.find((b) => b.contender.baseline && b.contender.transport === r.contender.transport)?.rates?.median;
+      const base = r.contender.transport ? baselinesOf(rows, r.contender.transport).loopRow?.rates?.median : undefined;
       lines.push(`| ${o.scenario}${valid ? "" : " (INVALID)"} | ${r.contender.name} | ${med ? n(med) : "failed"} | ${ratio(med, java)} | ${ratio(med, nodejs)} | ${ratio(med, base)} |`);
     }
   }

@@ -34,6 +34,17 @@ function rows(outcomes: readonly ScenarioOutcome[], scenario: Scenario) {
   };
 }
 
+/**
+ * The plain-loop rows of a transport: the one the stream layer is judged
+ * against (the sink.write() loop where it ran, as it does the stream rows'
+ * per-record work; else the bare engine or pull loop), and the bare one.
+ */
+export function baselinesOf(all: readonly ContenderSummary[], transport: "remoting" | "grpc") {
+  const loops = all.filter((x) => x.contender.baseline === true && x.contender.transport === transport && x.rates);
+  const engineRow = loops.find((x) => !x.contender.drivesSinkWrite);
+  return { loopRow: loops.find((x) => x.contender.drivesSinkWrite) ?? engineRow, engineRow };
+}
+
 const label = (r: ContenderSummary) =>
   `${r.contender.runtime}${r.contender.transport && r.contender.transport !== "remoting" ? ` (${r.contender.transport})` : r.contender.transport ? " (remoting)" : ""}`;
 
@@ -96,15 +107,20 @@ export function judgeTargets(outcomes: readonly ScenarioOutcome[]): Verdict[] {
     if (!r) return [];
     return (["remoting", "grpc"] as const).flatMap((transport) => {
       const streamRow = r.toolkit.find((t) => t.contender.runtime === "node" && t.contender.transport === transport);
-      const loopRow = r.all.find((x) => x.contender.baseline === true && x.contender.transport === transport && x.rates);
+      const { loopRow, engineRow } = baselinesOf(r.all, transport);
       const stream = streamRow?.rates?.median;
       const base = loopRow?.rates?.median;
       if (!streamRow || !loopRow || !stream || !base) return [];
       const cost = 1 - stream / base;
       const rounds = costPerRound(r.outcome, streamRow.contender.name, loopRow.contender.name);
       const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-      return [`${s} over ${transport}: ${pct(cost)} (${n(stream)} streamed vs ${n(base)} plain loop) ${ok(cost <= 0.05)}` +
-        `${rounds.length > 1 ? ` (round by round: ${rounds.map(pct).join(" / ")})` : ""}${r.valid ? "" : " (run invalid)"}`];
+      const what = loopRow.contender.drivesSinkWrite ? "sink.write() loop" : "plain loop";
+      // with both baselines, the engine loop's figure adds what the sink's per-record work costs
+      const engine = loopRow !== engineRow && engineRow?.rates
+        ? `; against the bare SendEngine loop (${n(engineRow.rates.median)}), which skips the per-record work, ${pct(1 - stream / engineRow.rates.median)}`
+        : "";
+      return [`${s} over ${transport}: ${pct(cost)} (${n(stream)} streamed vs ${n(base)} ${what}) ${ok(cost <= 0.05)}` +
+        `${rounds.length > 1 ? ` (round by round: ${rounds.map(pct).join(" / ")})` : ""}${engine}${r.valid ? "" : " (run invalid)"}`];
     });
   });
   verdicts.push({

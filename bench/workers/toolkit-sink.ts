@@ -7,7 +7,11 @@
  *   one record per chunk, through `RocketMQSink` in --mode sync|async|batch; with
  *   --chunk N, arrays of N records per chunk into `sink.batchWritable()`.
  * --driver loop: the same `SendEngine` + transport called from a plain loop,
- *   no streams: the baseline that prices the stream layer.
+ *   no streams, re-sending one prebuilt message: the stream layer plus the
+ *   sink's per-record work (toMessage, validation) over the bare engine.
+ * --driver sink-loop: `sink.write([record])` from a plain loop, no streams:
+ *   the same per-record work as the stream rows, so the difference is the
+ *   stream layer alone.
  *
  * The warm-up goes through the same writable (`preventClose`), so the timed
  * phase starts on a warm connection; it ends when `close()` has flushed and
@@ -97,11 +101,25 @@ main(async () => {
     stop();
     return { messages, ms, total: engine.stats.acknowledged, extra: { mode, driver, transport: kind, chunk: 1 } };
   }
-  if (driver !== "stream") throw new RangeError(`--driver must be stream or loop, got ${driver}`);
+  if (driver !== "stream" && driver !== "sink-loop") {
+    throw new RangeError(`--driver must be stream, loop or sink-loop, got ${driver}`);
+  }
 
   const sink = new RocketMQSink<Uint8Array>({ transport, toMessage: (b) => ({ topic, body: b }), ...tuning });
   if (mode === "async") sink.withAsync(true);
   if (mode === "batch") sink.withBatchFlushOnCheckpoint(true);
+  if (driver === "sink-loop") {
+    const one = [body];
+    for (let i = 0; i < warmup; i++) await sink.write(one);
+    await sink.flush();
+    const stop = reportProgress(() => sink.stats.acknowledged);
+    const t0 = now();
+    for (let i = 0; i < messages; i++) await sink.write(one);
+    await sink.close();
+    const ms = now() - t0;
+    stop();
+    return { messages, ms, total: sink.stats.acknowledged, extra: { mode, driver, transport: kind, chunk: 1 } };
+  }
   // --chunk 1: one record per chunk into writable(); --chunk N: arrays of N into batchWritable()
   const chunk = intArg(args, "chunk", 1);
   const single = chunk === 1 ? sink.writable() : undefined;
