@@ -5,7 +5,7 @@
  *   npm run bench -- --quick           harness check (< 3 min) -> bench/results/quick.md
  *   npm run bench -- --only sink-async,java --messages 100000
  *   node bench/run.ts --render bench/results/benchmarks.json   re-write a saved run's report (e.g. after analysis.md changed)
- *   node bench/run.ts --render bench/results/full-1m.json --out BENCHMARKS.md   publish a saved run under another report name
+ *   node bench/run.ts --render bench/results/<name>.json --out BENCHMARKS.md   publish a saved run under another report name
  *
  * Reuses (or starts) the broker through scripts/broker.ts, creates one fresh
  * 8-queue topic per scenario (the source, pipeline and memory scenarios share
