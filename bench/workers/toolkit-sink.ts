@@ -56,6 +56,28 @@ function records(count: number, body: Uint8Array): ReadableStream<Uint8Array> {
   }, { highWaterMark: 64 });
 }
 
+/** What both plain-loop drivers call: the bare SendEngine and the sink's own write(). */
+interface LoopTarget<T> {
+  write(items: readonly T[]): Promise<void>;
+  flush(): Promise<void>;
+  close(): Promise<void>;
+  readonly stats: { readonly acknowledged: number };
+}
+
+/** The plain-loop baseline: `item` written one at a time, warm-up untimed, timed until close() has every ack. */
+async function timedLoop<T>(target: LoopTarget<T>, item: T, warmup: number, messages: number) {
+  const one = [item];
+  for (let i = 0; i < warmup; i++) await target.write(one);
+  await target.flush();
+  const stop = reportProgress(() => target.stats.acknowledged);
+  const t0 = now();
+  for (let i = 0; i < messages; i++) await target.write(one);
+  await target.close();
+  const ms = now() - t0;
+  stop();
+  return { messages, ms, total: target.stats.acknowledged };
+}
+
 main(async () => {
   const args = workerArgs();
   const topic = need(args, "topic");
@@ -87,19 +109,11 @@ main(async () => {
     ...(batchMaxMessages !== undefined ? { batchMaxMessages } : {}),
   };
 
+  const extra = { mode, driver, transport: kind, chunk: 1 };
   if (driver === "loop") {
     const engine = new SendEngine(transport, { mode, ...tuning });
     const message: OutgoingMessage = { topic, body };
-    const one = [message];
-    for (let i = 0; i < warmup; i++) await engine.write(one);
-    await engine.flush();
-    const stop = reportProgress(() => engine.stats.acknowledged);
-    const t0 = now();
-    for (let i = 0; i < messages; i++) await engine.write(one);
-    await engine.close();
-    const ms = now() - t0;
-    stop();
-    return { messages, ms, total: engine.stats.acknowledged, extra: { mode, driver, transport: kind, chunk: 1 } };
+    return { ...await timedLoop(engine, message, warmup, messages), extra };
   }
   if (driver !== "stream" && driver !== "sink-loop") {
     throw new RangeError(`--driver must be stream, loop or sink-loop, got ${driver}`);
@@ -108,18 +122,7 @@ main(async () => {
   const sink = new RocketMQSink<Uint8Array>({ transport, toMessage: (b) => ({ topic, body: b }), ...tuning });
   if (mode === "async") sink.withAsync(true);
   if (mode === "batch") sink.withBatchFlushOnCheckpoint(true);
-  if (driver === "sink-loop") {
-    const one = [body];
-    for (let i = 0; i < warmup; i++) await sink.write(one);
-    await sink.flush();
-    const stop = reportProgress(() => sink.stats.acknowledged);
-    const t0 = now();
-    for (let i = 0; i < messages; i++) await sink.write(one);
-    await sink.close();
-    const ms = now() - t0;
-    stop();
-    return { messages, ms, total: sink.stats.acknowledged, extra: { mode, driver, transport: kind, chunk: 1 } };
-  }
+  if (driver === "sink-loop") return { ...await timedLoop(sink, body, warmup, messages), extra };
   // --chunk 1: one record per chunk into writable(); --chunk N: arrays of N into batchWritable()
   const chunk = intArg(args, "chunk", 1);
   const single = chunk === 1 ? sink.writable() : undefined;
@@ -134,5 +137,5 @@ main(async () => {
   await pipe(messages, true);
   const ms = now() - t0;
   stop();
-  return { messages, ms, total: sink.stats.acknowledged, extra: { mode, driver, transport: kind, chunk } };
+  return { messages, ms, total: sink.stats.acknowledged, extra: { ...extra, chunk } };
 });
