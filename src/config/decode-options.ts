@@ -33,6 +33,20 @@ export const NonNegativeIntFromInput = new t.Type<number, number, unknown>(
   (n) => n,
 );
 
+/** An integer from `min` to `max`, string form accepted (bounded counts such as a pull's batch size). */
+export function intFromInput(min: number, max: number): t.Type<number, number, unknown> {
+  const within = (n: unknown): n is number => typeof n === "number" && Number.isSafeInteger(n) && n >= min && n <= max;
+  return new t.Type<number, number, unknown>(
+    `an integer from ${min} to ${max}`,
+    within,
+    (u, c) => {
+      const n = typeof u === "string" && /^\s*\d+\s*$/.test(u) ? Number(u) : u;
+      return within(n) ? t.success(n) : t.failure(u, c);
+    },
+    (n) => n,
+  );
+}
+
 /** Boolean, "true"/"false" accepted. */
 export const BooleanFromInput = new t.Type<boolean, boolean, unknown>(
   "boolean",

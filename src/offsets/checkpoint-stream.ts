@@ -2,6 +2,7 @@
  * The checkpoint TransformStream: placed right after the source, it tracks
  * per-queue next offsets of everything it passes on and injects barriers.
  */
+import { checkDurationMs } from "../config/duration.ts";
 import { InputError } from "../errors.ts";
 import type { Barrier, Batch, Flow, HasOrigin } from "./flow.ts";
 import { type MessageQueue, queueKey } from "./message-queue.ts";
@@ -60,10 +61,7 @@ export class CheckpointStream<T extends HasOrigin> extends TransformStream<Batch
   #onAbort = (): void => this.#fail(this.#signal?.reason);
 
   constructor(options: CheckpointStreamOptions) {
-    const { intervalMs } = options;
-    if (!Number.isFinite(intervalMs) || intervalMs <= 0) {
-      throw new InputError(`intervalMs must be a positive number, got ${intervalMs}`, "intervalMs", intervalMs);
-    }
+    const intervalMs = checkDurationMs("intervalMs", options.intervalMs);
     let controller: TransformStreamDefaultController<Flow<T>> | undefined;
     super(
       cancellable<Batch<T>, Flow<T>>({

@@ -1,3 +1,4 @@
+import { checkDurationMs } from "../config/duration.ts";
 import { ConfigError, InputError } from "../errors.ts";
 import { CheckpointSinkStream, type CheckpointSink } from "./checkpoint-sink.ts";
 import { type CheckpointStart, CheckpointStream } from "./checkpoint-stream.ts";
@@ -41,10 +42,7 @@ export class Checkpointing {
     } catch (error) {
       throw new ConfigError("pipelineId must be a non-empty string of at most 200 characters", "pipelineId", options.pipelineId, { cause: error });
     }
-    if (!Number.isFinite(options.intervalMs) || options.intervalMs <= 0) {
-      throw new ConfigError(`intervalMs must be a positive number, got ${options.intervalMs}`, "intervalMs", options.intervalMs);
-    }
-    this.#intervalMs = options.intervalMs;
+    this.#intervalMs = checkDurationMs("intervalMs", options.intervalMs);
     this.store = options.store ?? new MemoryOffsetStore();
     this.coordinator = new CheckpointCoordinator({ pipelineId: this.pipelineId, store: this.store });
   }

@@ -4,7 +4,9 @@
  * key, a missing required one or a bad value names the key and the value.
  */
 import * as t from "io-ts";
-import { AddressList, decodeOptions, NonNegativeIntFromInput, PositiveIntFromInput } from "../config/decode-options.ts";
+import { AddressList, decodeOptions, intFromInput, PositiveIntFromInput } from "../config/decode-options.ts";
+import { DurationMs, MAX_TIMER_MS, NonNegativeDurationMs } from "../config/duration.ts";
+import { pullTimeoutMs } from "../remoting/broker-pull.ts";
 import { ConfigError } from "../errors.ts";
 import { DecodeFailurePolicyCodec, type DecodeFailurePolicy } from "../serde/decode-policy.ts";
 import type { Subscription } from "../remoting/broker-pull.ts";
@@ -24,6 +26,14 @@ export const SourcePropertyKeys = {
   "brokerserver.heartbeat.interval": "heartbeatBrokerIntervalMs",
 } as const;
 
+/**
+ * The most messages one pull may ask for: Java consumers refuse a
+ * `pullBatchSize` outside [1, 1024]. The broker then returns at most its
+ * `maxTransferCountOnMessageInMemory` (32 by default; 8 when it reads from
+ * disk), so more than 32 only helps a broker configured to send more.
+ */
+export const MAX_PULL_BATCH_SIZE = 1024;
+
 // one flat partial codec (required keys are checked after it), so errors name the key itself
 const SourceOptionsCodec = t.partial({
     nameServerAddress: AddressList,
@@ -31,15 +41,15 @@ const SourceOptionsCodec = t.partial({
     topic: t.string,
     tag: t.string,
     sql: t.string,
-    offsetPersistIntervalMs: PositiveIntFromInput,
+    offsetPersistIntervalMs: DurationMs,
     pullPoolSize: PositiveIntFromInput,
-    batchSize: PositiveIntFromInput,
-    delayWhenMessageNotFoundMs: NonNegativeIntFromInput,
-    pollNameServerIntervalMs: PositiveIntFromInput,
-    heartbeatBrokerIntervalMs: PositiveIntFromInput,
-    rebalanceIntervalMs: PositiveIntFromInput,
-    longPollingMs: NonNegativeIntFromInput,
-    requestTimeoutMs: PositiveIntFromInput,
+    batchSize: intFromInput(1, MAX_PULL_BATCH_SIZE),
+    delayWhenMessageNotFoundMs: NonNegativeDurationMs,
+    pollNameServerIntervalMs: DurationMs,
+    heartbeatBrokerIntervalMs: DurationMs,
+    rebalanceIntervalMs: DurationMs,
+    longPollingMs: NonNegativeDurationMs,
+    requestTimeoutMs: DurationMs,
     parallelism: PositiveIntFromInput,
     decodeFailurePolicy: DecodeFailurePolicyCodec,
     deadLetterTopic: t.string,
@@ -60,14 +70,17 @@ export interface SourceOptions {
   readonly offsetPersistIntervalMs: number;
   /** Pulls in flight at once, over all queues of all members. */
   readonly pullPoolSize: number;
-  /** Messages asked per pull (the broker caps it at 32 from memory). */
+  /** Messages asked per pull, 1 to 1024 (the broker caps it at 32 from memory). */
   readonly batchSize: number;
   readonly delayWhenMessageNotFoundMs: number;
   readonly pollNameServerIntervalMs: number;
   readonly heartbeatBrokerIntervalMs: number;
   /** Periodic rebalance (Java: 20 s); members also rebalance when the broker says the group changed. */
   readonly rebalanceIntervalMs: number;
-  /** How long the broker may hold a pull waiting for messages (Java lite pull: 20 s). */
+  /**
+   * How long the broker may hold a pull waiting for messages (Java lite pull: 20 s).
+   * The pull's own timeout is derived from it (see `pullTimeoutMs`).
+   */
   readonly longPollingMs: number;
   readonly requestTimeoutMs: number;
   /** Group members created in this process (each its own client id). */
@@ -99,6 +112,13 @@ export function parseSourceOptions(input: SourceOptionsInput | Map<string, unkno
   if (policy === "dead-letter" && !o.deadLetterTopic) {
     throw new ConfigError("source options: decodeFailurePolicy \"dead-letter\" needs deadLetterTopic", "deadLetterTopic", o.deadLetterTopic);
   }
+  const requestTimeoutMs = o.requestTimeoutMs ?? 3000;
+  const longPollingMs = o.longPollingMs ?? 20_000;
+  if (pullTimeoutMs(longPollingMs, requestTimeoutMs) > MAX_TIMER_MS) {
+    const key = o.longPollingMs !== undefined ? "longPollingMs" : "requestTimeoutMs";
+    throw new ConfigError(`source options: longPollingMs (${longPollingMs}) with requestTimeoutMs (${requestTimeoutMs}) gives a pull timeout of ${pullTimeoutMs(longPollingMs, requestTimeoutMs)} ms, above the ${MAX_TIMER_MS} ms a timer can wait`,
+      key, key === "longPollingMs" ? longPollingMs : requestTimeoutMs);
+  }
   return {
     ...o,
     nameServerAddress: o.nameServerAddress!,
@@ -112,8 +132,8 @@ export function parseSourceOptions(input: SourceOptionsInput | Map<string, unkno
     pollNameServerIntervalMs: o.pollNameServerIntervalMs ?? 30_000,
     heartbeatBrokerIntervalMs: o.heartbeatBrokerIntervalMs ?? 30_000,
     rebalanceIntervalMs: o.rebalanceIntervalMs ?? 20_000,
-    longPollingMs: o.longPollingMs ?? 20_000,
-    requestTimeoutMs: o.requestTimeoutMs ?? 3000,
+    longPollingMs,
+    requestTimeoutMs,
     parallelism: o.parallelism ?? 1,
     decodeFailurePolicy: policy,
   };

@@ -38,8 +38,27 @@ export interface PullRequest {
   /** Also store this as the group's offset of the queue (the broker does it before answering). */
   readonly commitOffset?: number;
   readonly maxMsgBytes?: number;
-  /** Default: suspendTimeoutMillis + the invoker's request timeout. */
+  /** Default: `pullTimeoutMs(suspendTimeoutMillis, the invoker's request timeout)`. */
   readonly timeoutMs?: number;
+}
+
+/**
+ * How much longer than its suspend time a broker may hold a long poll. The
+ * broker looks at held pulls every 5 s (PullRequestHoldService, with long
+ * polling on) and answers one only when that look finds its suspend time
+ * passed, so an idle pull comes back up to 5 s late, more under load. Java's
+ * consumers allow 10 s: 30 s (consumerTimeoutMillisWhenSuspend) for a 20 s
+ * suspend (brokerSuspendMaxTimeMillis).
+ */
+export const LONG_POLL_MARGIN_MS = 10_000;
+
+/**
+ * The timeout of one pull: the plain request timeout, or for a long poll the
+ * suspend time plus at least {@link LONG_POLL_MARGIN_MS}, so that an idle
+ * queue's pull is answered by the broker rather than timed out by us.
+ */
+export function pullTimeoutMs(suspendTimeoutMillis: number, requestTimeoutMs: number): number {
+  return suspendTimeoutMillis > 0 ? suspendTimeoutMillis + Math.max(LONG_POLL_MARGIN_MS, requestTimeoutMs) : requestTimeoutMs;
 }
 
 /**
@@ -99,7 +118,7 @@ export async function pullMessage(
     expressionType: subscription.expressionType,
     maxMsgBytes: request.maxMsgBytes,
   });
-  const response = await invoker.request(address, cmd, request.timeoutMs ?? suspend + invoker.requestTimeoutMs);
+  const response = await invoker.request(address, cmd, request.timeoutMs ?? pullTimeoutMs(suspend, invoker.requestTimeoutMs));
   return pullResultOf(response, subscription, address);
 }
 

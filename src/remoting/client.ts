@@ -4,6 +4,7 @@
  * (`brokerName` resolved to its master through the topic's route).
  */
 import { clearInterval, setInterval } from "node:timers";
+import { checkDurationMs } from "../config/duration.ts";
 import { RouteError } from "../errors.ts";
 import { createAclSigner } from "./acl.ts";
 import { createTopic, type CreateTopicOptions } from "./broker-admin.ts";
@@ -220,7 +221,7 @@ export class RemotingClient {
 
   /** Heartbeats now and every `intervalMs`; failures go to `onError`. */
   startHeartbeat(intervalMs = this.#options.heartbeatBrokerIntervalMs ?? 30_000): void {
-    if (!Number.isFinite(intervalMs) || intervalMs <= 0) throw new RangeError(`heartbeat interval must be positive, got ${intervalMs}`);
+    checkDurationMs("heartbeatBrokerIntervalMs", intervalMs);
     this.stopHeartbeat();
     const beat = () => {
       if (!this.#closed) this.heartbeat().catch((err: unknown) => this.#options.onError?.(err));

@@ -3,6 +3,7 @@
  * after failed connects) is the connection's own business; the pool applies
  * request signing and the default timeout, and closes everything at the end.
  */
+import { checkDurationMs } from "../config/duration.ts";
 import { ConnectionError } from "../errors.ts";
 import type { RequestSigner } from "./acl.ts";
 import type { RemotingCommand } from "./command.ts";
@@ -36,9 +37,8 @@ export class ConnectionPool implements RemotingInvoker {
   #closed = false;
 
   constructor(options: ConnectionPoolOptions = {}) {
-    const timeout = options.requestTimeoutMs ?? 3000;
-    if (!Number.isFinite(timeout) || timeout <= 0) throw new RangeError(`requestTimeoutMs must be positive, got ${timeout}`);
-    this.requestTimeoutMs = timeout;
+    this.requestTimeoutMs = checkDurationMs("requestTimeoutMs", options.requestTimeoutMs ?? 3000);
+    if (options.connectTimeoutMs !== undefined) checkDurationMs("connectTimeoutMs", options.connectTimeoutMs);
     this.#options = options;
   }
 

@@ -14,6 +14,7 @@
 import { connect, type Socket } from "node:net";
 import { clearTimeout, setTimeout } from "node:timers";
 import { type Backoff, backoffMs, sleep } from "../backoff.ts";
+import { checkDurationMs } from "../config/duration.ts";
 import { ConnectionError, ProtocolError, TimeoutError } from "../errors.ts";
 import { parseAddress } from "./address.ts";
 import { CommandFlag, createResponse, isOneway, isResponse, type RemotingCommand } from "./command.ts";
@@ -69,6 +70,7 @@ export class Connection {
   #lastFailure: { at: number; error: unknown } | undefined;
 
   constructor(address: string, options: ConnectionOptions = {}) {
+    if (options.connectTimeoutMs !== undefined) checkDurationMs("connectTimeoutMs", options.connectTimeoutMs);
     const { host, port } = parseAddress(address);
     this.address = address;
     this.#host = host;
@@ -95,6 +97,11 @@ export class Connection {
    * from now (connecting included).
    */
   request(cmd: RemotingCommand, timeoutMs: number): Promise<RemotingCommand> {
+    try {
+      checkDurationMs("timeoutMs", timeoutMs);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const opaque = this.#takeOpaque();
     return new Promise<RemotingCommand>((resolve, reject) => {
       let settled = false;

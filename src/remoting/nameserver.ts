@@ -4,6 +4,7 @@
  * seed's `nameserver.poll.interval`).
  */
 import { setInterval, clearInterval } from "node:timers";
+import { checkDurationMs } from "../config/duration.ts";
 import { ConnectionError, RouteError, TimeoutError } from "../errors.ts";
 import { splitAddressList } from "./address.ts";
 import { brokerErrorOf, createRequest } from "./command.ts";
@@ -41,8 +42,8 @@ export class NameServerClient {
 
   constructor(addresses: string | readonly string[], invoker: RemotingInvoker, options: NameServerOptions = {}) {
     this.addresses = typeof addresses === "string" ? splitAddressList(addresses) : addresses.flatMap(splitAddressList);
-    const poll = options.pollIntervalMs ?? 30_000;
-    if (!Number.isFinite(poll) || poll < 0) throw new RangeError(`pollIntervalMs must be >= 0, got ${poll}`);
+    checkDurationMs("pollIntervalMs", options.pollIntervalMs ?? 30_000, 0);
+    if (options.requestTimeoutMs !== undefined) checkDurationMs("requestTimeoutMs", options.requestTimeoutMs);
     this.#invoker = invoker;
     this.#options = options;
   }

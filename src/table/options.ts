@@ -50,6 +50,7 @@ import {
   AddressText, BooleanText, decodeWithOptions, DelimiterText, EncodingText, LongText, NonBlank,
   NonNegativeText, oneOf, type OptionSpec, refused, Text,
 } from "./option-codecs.ts";
+import { NonNegativeDurationMs } from "../config/duration.ts";
 import { checkSinkColumns } from "./metadata.ts";
 import { type CreateTable, physicalColumns } from "./schema.ts";
 import { epochMillisOfWallTime } from "./temporal.ts";
@@ -167,8 +168,8 @@ export const SourceOptions: Readonly<Record<string, OptionSpec>> = {
   startTime: { codec: Text },
   endTime: { codec: Text },
   timeZone: { codec: NonBlank },
-  partitionDiscoveryIntervalMs: { codec: NonNegativeText, default: 30000 },
-  "consumer.timeout": { codec: NonNegativeText, default: 3000 },
+  partitionDiscoveryIntervalMs: { codec: NonNegativeDurationMs, default: 30000 },
+  "consumer.timeout": { codec: NonNegativeDurationMs, default: 3000 },
   useNewApi: { codec: BooleanText, default: true },
   columnErrorDebug: { codec: BooleanText, default: true },
   lengthCheck: { codec: oneOf(LengthChecks), default: "NONE" },
@@ -183,7 +184,7 @@ export const SinkOptions: Readonly<Record<string, OptionSpec>> = {
   producerGroup: { codec: NonBlank },
   produceGroup: { codec: NonBlank },
   retryTimes: { codec: NonNegativeText, default: 10 },
-  sleepTimeMs: { codec: NonNegativeText, default: 5000 },
+  sleepTimeMs: { codec: NonNegativeDurationMs, default: 5000 },
   isDynamicTag: { codec: BooleanText, default: false },
   dynamicTagColumn: { codec: NonBlank },
   dynamicTagColumnWriteIncluded: { codec: BooleanText, default: true },

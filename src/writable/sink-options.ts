@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import * as t from "io-ts";
 import { AddressList, decodeOptions, NonNegativeIntFromInput, PositiveIntFromInput } from "../config/decode-options.ts";
+import { DurationMs, NonNegativeDurationMs } from "../config/duration.ts";
 import { SEND_RETRY_BACKOFF } from "../backoff.ts";
 import { ConfigError } from "../errors.ts";
 
@@ -22,13 +23,13 @@ const SinkOptionsCodec = t.partial({
   endpoints: AddressList,
   producerGroup: t.string,
   retryTimes: NonNegativeIntFromInput,
-  sendTimeoutMs: PositiveIntFromInput,
+  sendTimeoutMs: DurationMs,
   maxInFlight: PositiveIntFromInput,
   batchMaxMessages: PositiveIntFromInput,
   batchMaxBytes: PositiveIntFromInput,
   maxMessageBytes: PositiveIntFromInput,
-  retryBackoffMs: NonNegativeIntFromInput,
-  retryBackoffMaxMs: NonNegativeIntFromInput,
+  retryBackoffMs: NonNegativeDurationMs,
+  retryBackoffMaxMs: NonNegativeDurationMs,
   accessKey: t.string,
   secretKey: t.string,
 });

@@ -40,7 +40,7 @@ s("errors name the key and the value", () => {
     }
   };
   fails({ "nameserver.address": "x:1", "consumer.topic": "T" }, /missing required option "consumer.group" \(or consumerGroup\)/, "consumer.group");
-  fails({ ...seed, "consumer.batch.size": "zero" }, /"consumer.batch.size" has value "zero": expected positive integer/, "consumer.batch.size");
+  fails({ ...seed, "consumer.batch.size": "zero" }, /"consumer.batch.size" has value "zero": expected an integer from 1 to 1024/, "consumer.batch.size");
   fails({ ...seed, "consumer.bogus": 1 }, /unknown option "consumer.bogus"/, "consumer.bogus");
   fails({ ...seed, decodeFailurePolicy: "dead-letter" }, /deadLetterTopic/, "deadLetterTopic");
   assert.throws(() => StartFrom.timestamp(-1), (e: unknown) => e instanceof ConfigError);

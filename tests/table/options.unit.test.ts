@@ -86,7 +86,7 @@ const badValues: Array<[string, string, RegExp]> = [
   ["connector", "kafka", /option 'connector' has value "kafka": expected one of 'rocketmq'/],
   ["nameServerAddress", "localhost", /expected host:port/],
   ["startMessageOffset", "ten", /option 'startMessageOffset' has value "ten": expected an integer/],
-  ["partitionDiscoveryIntervalMs", "-5", /expected a non-negative integer/],
+  ["partitionDiscoveryIntervalMs", "-5", /expected a whole number of milliseconds from 0 to 2147483647/],
   ["useNewApi", "yes", /expected true or false/],
   ["encoding", "GBK", /expected 'UTF-8' \(the only supported encoding\)/],
   ["fieldDelimiter", "", /expected a non-empty delimiter/],
