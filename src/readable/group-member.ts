@@ -63,8 +63,11 @@ export class GroupMember {
   /** Joins the group (first heartbeat awaited), takes a first assignment, then keeps both going. */
   async start(): Promise<void> {
     await this.client.heartbeat();
+    // stopped while starting: start no timer that stop() has already missed
+    if (this.#closed) return;
     this.client.startHeartbeat();
     await this.rebalance();
+    if (this.#closed) return;
     this.#timer = setInterval(() => this.requestRebalance(), this.#options.rebalanceIntervalMs);
     this.#timer.unref();
   }

@@ -186,7 +186,13 @@ export class RocketMQSource<T> extends ReadableStream<Batch<SourceRecord<T>>> {
   // reading
 
   async #pull(controller: ReadableStreamDefaultController<Batch<SourceRecord<T>>>): Promise<void> {
-    await this.#start();
+    try {
+      await this.#start();
+    } catch (error) {
+      // an errored stream never calls cancel(): close what starting opened here
+      this.#fail(error);
+      return;
+    }
     for (;;) {
       if (this.#closing) return;
       const ready = this.#ready.shift();
@@ -327,7 +333,7 @@ export class RocketMQSource<T> extends ReadableStream<Batch<SourceRecord<T>>> {
     // register every member before the first allocation, so they split the queues at once
     await Promise.all(this.#members.map((m) => m.client.heartbeat()));
     await Promise.all(this.#members.map((m) => m.start()));
-    if (!cp) {
+    if (!cp && !this.#closing) {
       this.#persistTimer = setInterval(() => void this.#commitConsumed(), o.offsetPersistIntervalMs);
       this.#persistTimer.unref();
     }

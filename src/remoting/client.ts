@@ -223,6 +223,7 @@ export class RemotingClient {
   startHeartbeat(intervalMs = this.#options.heartbeatBrokerIntervalMs ?? 30_000): void {
     checkDurationMs("heartbeatBrokerIntervalMs", intervalMs);
     this.stopHeartbeat();
+    if (this.#closed) return;
     const beat = () => {
       if (!this.#closed) this.heartbeat().catch((err: unknown) => this.#options.onError?.(err));
     };

@@ -18,6 +18,9 @@ export const SinkPropertyKeys = {
   "producer.timeout": "sendTimeoutMs",
 } as const;
 
+/** The shortest request timeout the gRPC client (rocketmq-client-nodejs) accepts. */
+const MIN_GRPC_TIMEOUT_MS = 1000;
+
 const SinkOptionsCodec = t.partial({
   nameServerAddress: AddressList,
   endpoints: AddressList,
@@ -69,6 +72,11 @@ export function parseSinkOptions(input: SinkOptionsInput | Map<string, unknown>)
     throw new ConfigError(
       "sink options: give exactly one of \"nameserver.address\" (nameServerAddress, remoting) or \"endpoints\" (gRPC proxy)",
       "nameserver.address", o.nameServerAddress ?? o.endpoints);
+  }
+  // rocketmq-client-nodejs refuses a request timeout under 1 s with a bare RangeError
+  if (o.endpoints !== undefined && o.sendTimeoutMs !== undefined && o.sendTimeoutMs < MIN_GRPC_TIMEOUT_MS) {
+    throw new ConfigError(`sink options: "producer.timeout" (sendTimeoutMs) is ${o.sendTimeoutMs} ms: over gRPC (endpoints) it must be at least ${MIN_GRPC_TIMEOUT_MS} ms`,
+      "sendTimeoutMs", o.sendTimeoutMs);
   }
   if ((o.accessKey === undefined) !== (o.secretKey === undefined)) {
     throw new ConfigError("sink options: accessKey and secretKey go together", o.accessKey ? "secretKey" : "accessKey", undefined);

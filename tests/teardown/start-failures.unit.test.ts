@@ -1,0 +1,109 @@
+/**
+ * Clean teardown when starting fails: a source, a remoting sink, a gRPC sink
+ * and a checkpointed pipeline, each pointed at a server that misbehaves in
+ * one way (silent, garbage bytes, refused, half a frame, a route to a silent
+ * broker) or stopped by its AbortSignal while starting. Each runs in a child
+ * process (start-failure-child.ts) that must report the failure and then
+ * exit by itself: a socket or timer left open would keep it alive, on Node,
+ * Deno and Bun alike. The servers live here, in the parent, and stay up.
+ */
+import type { Socket } from "node:net";
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { createResponse } from "../../src/remoting/command.ts";
+import { encodeFrame } from "../../src/remoting/frame.ts";
+import { currentRuntime, exitWithin, run } from "../docs/helpers.ts";
+import { type FakeServer, startFakeServer } from "../remoting/fake-server.ts";
+
+const s = suite("teardown/start failures");
+const utf8 = new TextEncoder();
+/** The child's requests time out after 1 s; starting a runtime takes a few seconds on a busy machine. */
+const EXIT_WITHIN_MS = 15_000;
+
+type Mode = "silent" | "garbage" | "refused" | "half-frame" | "broker-timeout" | "abort" | "cancel";
+type Target = "source" | "sink-remoting" | "sink-grpc" | "pipeline";
+
+const servers: FakeServer[] = [];
+const addresses = new Map<Mode, string>();
+
+/** Sends bytes that are no frame (a length prefix far above any frame limit) to every connection. */
+function garbage(socket: Socket): void {
+  socket.write(new Uint8Array([0x7f, 0xff, 0xff, 0xff, 1, 2, 3, 4, 5, 6, 7, 8]));
+}
+
+s.before(async () => {
+  const silent = await startFakeServer(() => {});
+  const junk = await startFakeServer(() => {}, garbage);
+  // answers every request with the first half of a valid response, then nothing more
+  const half = await startFakeServer((cmd, socket) => {
+    const frame = encodeFrame(createResponse(cmd, 0, "half", {}, utf8.encode("{}")));
+    socket.write(frame.subarray(0, Math.floor(frame.byteLength / 2)));
+  });
+  // a name server that routes to a broker that never answers
+  const broker = await startFakeServer(() => {});
+  const namesrv = await startFakeServer((cmd, socket, srv) => {
+    if (cmd.code !== 105) return srv.send(socket, createResponse(cmd, 0));
+    srv.send(socket, createResponse(cmd, 0, undefined, {}, utf8.encode(JSON.stringify({
+      queueDatas: [{ brokerName: "broker-a", readQueueNums: 1, writeQueueNums: 1, perm: 6, topicSysFlag: 0 }],
+      brokerDatas: [{ cluster: "C", brokerName: "broker-a", brokerAddrs: { "0": broker.address } }],
+    }))));
+  });
+  servers.push(silent, junk, half, broker, namesrv);
+  addresses.set("silent", silent.address);
+  addresses.set("garbage", junk.address);
+  addresses.set("refused", "127.0.0.1:1");
+  addresses.set("half-frame", half.address);
+  addresses.set("broker-timeout", namesrv.address);
+  addresses.set("abort", silent.address);
+  addresses.set("cancel", silent.address);
+});
+
+s.after(async () => {
+  await Promise.all(servers.map((srv) => srv.close()));
+});
+
+/** What each mode must fail with over remoting (gRPC sees any of them as an unreachable proxy). */
+const EXPECTED_CODES: Readonly<Record<Exclude<Mode, "abort" | "cancel">, readonly string[]>> = {
+  silent: ["TIMEOUT"],
+  // the garbage may be read before the request is on the socket: then the request meets a closed connection
+  garbage: ["PROTOCOL_ERROR", "CONNECTION_CLOSED"],
+  refused: ["CONNECTION_FAILED"],
+  "half-frame": ["TIMEOUT"],
+  "broker-timeout": ["TIMEOUT"],
+};
+
+interface Outcome { readonly target: string; readonly outcome: "ended" | { name?: string; code?: string; message?: string } }
+
+async function scenario(target: Target, mode: Mode): Promise<string | undefined> {
+  const env: Record<string, string> = { TEARDOWN_TARGET: target, TEARDOWN_ADDRESS: addresses.get(mode)! };
+  if (mode === "abort") env.TEARDOWN_ABORT_MS = "300";
+  if (mode === "cancel") env.TEARDOWN_CANCEL_MS = "300";
+  const child = run(currentRuntime(), "tests/teardown/start-failure-child.ts", env);
+  const code = await exitWithin(child, EXIT_WITHIN_MS);
+  const { stdout, stderr } = child.output();
+  const line = stdout.split("\n").find((l) => l.startsWith("{"));
+  const where = `${target} / ${mode}`;
+  if (code === "killed") return `${where}: still running ${EXIT_WITHIN_MS} ms after start (a handle kept it alive); output ${line ?? stderr.slice(-400)}`;
+  if (code !== 0) return `${where}: exit ${code}: ${stderr.slice(-600)}`;
+  if (!line) return `${where}: no outcome printed: ${stderr.slice(-400)}`;
+  const { outcome } = JSON.parse(line) as Outcome;
+  // stopping (abort, cancel) may end cleanly or with the reason; every other mode fails with its own error
+  if (mode === "abort" || mode === "cancel") return undefined;
+  const expected = target === "sink-grpc" ? ["CONNECTION_FAILED", "TIMEOUT"] : EXPECTED_CODES[mode];
+  if (outcome === "ended" || !expected.includes(outcome.code ?? "")) return `${where}: expected ${expected.join(" or ")}, got ${line}`;
+  return undefined;
+}
+
+const MODES: readonly Mode[] = ["silent", "garbage", "refused", "half-frame", "broker-timeout", "abort", "cancel"];
+
+for (const target of ["source", "sink-remoting", "sink-grpc", "pipeline"] as const) {
+  s(`${target}: fails or stops while starting, then its process exits by itself`, async () => {
+    // the gRPC sink never reaches a remoting route: the route-to-a-silent-broker mode is a remoting one
+    // (cancel is a reader's: the sinks and the pipeline stop through abort)
+    const modes = MODES.filter((m) => (m !== "broker-timeout" || target !== "sink-grpc") && (m !== "cancel" || target === "source"));
+    const problems = (await Promise.all(modes.map((mode) => scenario(target, mode)))).filter((p) => p !== undefined);
+    assert.equal(problems, [], problems.join("\n"));
+  });
+}
+
+s.run();
