@@ -21,6 +21,7 @@ export {
   SendError,
   StoreCorruptError,
   StoreError,
+  StoreMissingError,
   StreamClosedError,
   TagInvalidError,
   TimeoutError,
@@ -191,6 +192,7 @@ export type {
   OffsetStore,
   Snapshot,
   CheckpointOptions,
+  FileOffsetStoreOptions,
 } from "./src/offsets/mod.ts";
 export type {
   RocketMQSourceInit,

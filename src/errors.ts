@@ -32,6 +32,7 @@ export const ErrorCodes = {
   EPOCH_FAILED: "EPOCH_FAILED",
   STORE_CORRUPT: "STORE_CORRUPT",
   STORE_FAILED: "STORE_FAILED",
+  STORE_MISSING: "STORE_MISSING",
   BARRIER_VIOLATION: "BARRIER_VIOLATION",
   // table DDL
   DDL_SYNTAX: "DDL_SYNTAX",
@@ -274,12 +275,21 @@ export class StoreCorruptError extends RocketMQError {
 
 /** An offset store could not read or write. */
 export class StoreError extends RocketMQError {
-  readonly code = ErrorCodes.STORE_FAILED;
+  readonly code: typeof ErrorCodes.STORE_FAILED | typeof ErrorCodes.STORE_MISSING = ErrorCodes.STORE_FAILED;
   readonly location: string;
   constructor(message: string, location: string, options?: RocketMQErrorOptions) {
     super(message, options);
     this.location = location;
   }
+}
+
+/**
+ * An offset store's location does not exist and the store was not asked to
+ * create it: an unmounted volume or a mistyped path must not read as "no
+ * state", which would restart the pipeline from its start strategy.
+ */
+export class StoreMissingError extends StoreError {
+  override readonly code = ErrorCodes.STORE_MISSING;
 }
 
 /**

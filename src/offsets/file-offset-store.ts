@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { InputError, StoreCorruptError, StoreError } from "../errors.ts";
+import { InputError, StoreCorruptError, StoreError, StoreMissingError } from "../errors.ts";
 import type { OffsetStore, Snapshot } from "./offset-store.ts";
 import { checkPipelineId, checkSnapshot } from "./offset-store.ts";
 
@@ -18,16 +18,33 @@ const FORMAT = { name: "rocketmq-webstreams/offset-snapshot", version: 1 } as co
  * file, or an unknown version is refused with `StoreCorruptError`, never read
  * as "no state". A snapshot of another pipeline id is refused with `StoreError`.
  *
+ * `dir` must exist unless `create: true` is given: a missing directory is a
+ * `StoreMissingError` (code `STORE_MISSING`), on load and on save. An
+ * unmounted volume or a mistyped path would otherwise read as "no state" and
+ * silently restart the pipeline from its start strategy, and a save would
+ * write the state where the volume should be. A path that is a file, or a
+ * directory that cannot be read, is a `StoreError`.
+ *
  * @example
- * const store = new FileOffsetStore("./state");
+ * const store = new FileOffsetStore("./state", { create: true });
  * const cp = checkpoint({ pipelineId: "orders-to-db", intervalMs: 3000, store });
  */
+export interface FileOffsetStoreOptions {
+  /** Create `dir` (and its parents) when it does not exist; default false: a missing `dir` is an error. */
+  readonly create?: boolean;
+}
+
 export class FileOffsetStore implements OffsetStore {
   #dir: string;
+  #create: boolean;
 
-  constructor(dir: string) {
+  constructor(dir: string, options: FileOffsetStoreOptions = {}) {
     if (typeof dir !== "string" || dir.length === 0) throw new InputError("dir must be a non-empty path", "dir", dir);
+    if (options.create !== undefined && typeof options.create !== "boolean") {
+      throw new InputError(`create must be a boolean, got ${JSON.stringify(options.create)}`, "create", options.create);
+    }
     this.#dir = dir;
+    this.#create = options.create ?? false;
   }
 
   /** The file that holds `pipelineId`'s snapshot. */
@@ -37,6 +54,8 @@ export class FileOffsetStore implements OffsetStore {
 
   async load(pipelineId: string): Promise<Snapshot | undefined> {
     const path = this.pathOf(pipelineId);
+    // created on the first save; until then an asked-for directory holds no state
+    if (!(await this.#checkDirectory())) return undefined;
     let text: string;
     try {
       text = await readFile(path, "utf8");
@@ -60,8 +79,14 @@ export class FileOffsetStore implements OffsetStore {
       throw new InputError(`snapshot of pipeline ${snapshot.pipelineId} saved under ${pipelineId}`, "pipelineId", pipelineId);
     }
     const temp = `${path}.${randomBytes(6).toString("hex")}.tmp`;
+    if (!(await this.#checkDirectory())) {
+      try {
+        await mkdir(this.#dir, { recursive: true });
+      } catch (error) {
+        throw new StoreError(`cannot create offset store directory ${this.#dir}`, this.#dir, { cause: error, retryable: true });
+      }
+    }
     try {
-      await mkdir(this.#dir, { recursive: true });
       const file = await open(temp, "wx");
       try {
         await file.writeFile(encode(snapshot), "utf8");
@@ -76,6 +101,30 @@ export class FileOffsetStore implements OffsetStore {
       await rm(temp, { force: true }).catch(() => undefined);
       throw new StoreError(`cannot save offset snapshot ${path}`, path, { cause: error, retryable: true });
     }
+  }
+
+  /**
+   * True when the directory exists; false when it does not and may be
+   * created. Throws StoreMissingError when it does not exist and may not be
+   * created, StoreError when the path is no directory or cannot be looked at.
+   */
+  async #checkDirectory(): Promise<boolean> {
+    let isDirectory: boolean;
+    try {
+      isDirectory = (await stat(this.#dir)).isDirectory();
+    } catch (error) {
+      const code = errorCode(error);
+      if (code === "ENOENT") {
+        if (this.#create) return false;
+        throw new StoreMissingError(
+          `offset store directory ${this.#dir} does not exist: refusing to treat it as "no state" (an unmounted volume or a wrong path would restart the pipeline from its start strategy); create it, or pass { create: true }`,
+          this.#dir, { cause: error });
+      }
+      // ENOTDIR: a parent is a file; EACCES: a parent cannot be searched
+      throw new StoreError(`cannot use offset store directory ${this.#dir}: ${String(code ?? error)}`, this.#dir, { cause: error, retryable: code !== "ENOTDIR" && code !== "EACCES" });
+    }
+    if (!isDirectory) throw new StoreError(`offset store path ${this.#dir} is not a directory`, this.#dir);
+    return true;
   }
 }
 

@@ -30,4 +30,5 @@ export type { LiftMode, LiftOptions } from "./lift-transform.ts";
 export type { CheckpointSink } from "./checkpoint-sink.ts";
 export type { CoordinatorOptions, EpochAcknowledger, EpochCompleted, OffsetCommitter } from "./coordinator.ts";
 export type { OffsetStore, Snapshot } from "./offset-store.ts";
+export type { FileOffsetStoreOptions } from "./file-offset-store.ts";
 export type { CheckpointOptions } from "./checkpoint.ts";

@@ -192,7 +192,7 @@ s("a failing store stops the source and rejects the pipeline with EpochError", a
 });
 
 s("restart: the next run restores the last completed offsets and continues epochs", async () => {
-  const store = new FileOffsetStore(join(dir, "state"));
+  const store = new FileOffsetStore(join(dir, "state"), { create: true });
   const out = join(dir, "lines.txt");
   const format = (r: Rec) => `${queueKey(r.queue)} ${r.queueOffset}`;
   const first = checkpoint({ pipelineId: "restart", intervalMs: 5, store });

@@ -1,9 +1,9 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { StoreCorruptError, StoreError } from "../../src/errors.ts";
+import { InputError, StoreCorruptError, StoreError, StoreMissingError } from "../../src/errors.ts";
 import { FileOffsetStore } from "../../src/offsets/file-offset-store.ts";
 import { MemoryOffsetStore } from "../../src/offsets/memory-offset-store.ts";
 import type { Snapshot } from "../../src/offsets/offset-store.ts";
@@ -39,7 +39,7 @@ s("memory store: round trip, copies, unknown id is undefined", async () => {
 });
 
 s("file store: round trip, replace, no temp files left", async () => {
-  const store = new FileOffsetStore(join(dir, "nested", "state"));
+  const store = new FileOffsetStore(join(dir, "nested", "state"), { create: true });
   assert.is(await store.load("orders/pipeline 1"), undefined);
   await store.save("orders/pipeline 1", snapshot("orders/pipeline 1", 1));
   await store.save("orders/pipeline 1", snapshot("orders/pipeline 1", 2));
@@ -102,6 +102,81 @@ s("file store: a well-formed file with bad content is refused", async () => {
   const sha256 = createHash("sha256").update(body).digest("hex");
   await writeFile(store.pathOf("v"), JSON.stringify({ ...file, sha256, snapshot: body }));
   assert.instance(await rejection(store.load("v")), StoreCorruptError);
+});
+
+const exists = (path: string) => stat(path).then(() => true, () => false);
+
+s("file store: a missing directory is StoreMissingError on load and save, and nothing is created", async () => {
+  const missing = join(dir, "unmounted-volume", "state");
+  const store = new FileOffsetStore(missing);
+  for (const attempt of [store.load("p"), store.save("p", snapshot("p"))]) {
+    const error = await rejection(attempt);
+    assert.instance(error, StoreMissingError);
+    assert.instance(error, StoreError, "still a StoreError for callers that catch those");
+    assert.is((error as StoreMissingError).code, "STORE_MISSING");
+    assert.is((error as StoreMissingError).location, missing);
+    assert.match((error as Error).message, /does not exist.*create: true/);
+  }
+  assert.is(await exists(join(dir, "unmounted-volume")), false, "save must not create the directory");
+});
+
+s("file store: create: true starts empty, creates on the first save, then reads back", async () => {
+  const wanted = join(dir, "created", "deep", "state");
+  const store = new FileOffsetStore(wanted, { create: true });
+  assert.is(await store.load("p"), undefined);
+  assert.is(await exists(wanted), false, "loading creates nothing");
+  await store.save("p", snapshot("p"));
+  assert.equal(await new FileOffsetStore(wanted).load("p"), snapshot("p"));
+  assert.throws(() => new FileOffsetStore(wanted, { create: "yes" as unknown as boolean }), (e: unknown) => e instanceof InputError);
+});
+
+s("file store: a directory that disappears between runs (or during one) is missing, not empty", async () => {
+  const vanishing = join(dir, "vanishing");
+  await mkdir(vanishing);
+  const store = new FileOffsetStore(vanishing);
+  await store.save("p", snapshot("p", 7));
+  await rm(vanishing, { recursive: true });
+  assert.instance(await rejection(new FileOffsetStore(vanishing).load("p")), StoreMissingError, "the next run");
+  assert.instance(await rejection(store.save("p", snapshot("p", 8))), StoreMissingError, "the running store");
+  assert.is(await exists(vanishing), false);
+});
+
+s("file store: a path that is a file, under a file, or a snapshot path that is a directory is a StoreError", async () => {
+  const file = join(dir, "a-file");
+  await writeFile(file, "not a directory");
+  for (const path of [file, join(file, "state")]) {
+    const store = new FileOffsetStore(path, { create: true });
+    for (const attempt of [store.load("p"), store.save("p", snapshot("p"))]) {
+      const error = await rejection(attempt);
+      assert.instance(error, StoreError, path);
+      assert.not.instance(error, StoreMissingError, path);
+    }
+  }
+  const store = new FileOffsetStore(dir);
+  await mkdir(store.pathOf("dir-in-the-way"));
+  assert.instance(await rejection(store.load("dir-in-the-way")), StoreError);
+  assert.instance(await rejection(store.save("dir-in-the-way", snapshot("dir-in-the-way"))), StoreError);
+});
+
+s("file store: an unreadable directory is a StoreError, never 'no state'", async () => {
+  const locked = join(dir, "locked");
+  await mkdir(locked);
+  const store = new FileOffsetStore(locked);
+  await store.save("p", snapshot("p"));
+  await chmod(locked, 0o000);
+  try {
+    const readable = await readdir(locked).then(() => true, () => false);
+    // root reads through permissions: the case cannot arise there, say so rather than pass silently
+    if (readable) {
+      console.log("  (unreadable directory: skipped, this process reads through file permissions)");
+      return;
+    }
+    const error = await rejection(store.load("p"));
+    assert.instance(error, StoreError);
+    assert.not.instance(error, StoreMissingError);
+  } finally {
+    await chmod(locked, 0o700);
+  }
 });
 
 s.run();

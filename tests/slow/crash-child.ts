@@ -156,7 +156,7 @@ const shift = (snapshot: Snapshot, by: number): Snapshot => ({
   ...snapshot,
   offsets: Object.fromEntries(Object.entries(snapshot.offsets).map(([key, offset]) => [key, Math.max(0, offset + by)])),
 });
-const fileStore = new FileOffsetStore(stateDir);
+const fileStore = new FileOffsetStore(stateDir, { create: true });
 const store: OffsetStore = {
   load: async (id) => {
     const snapshot = await fileStore.load(id);

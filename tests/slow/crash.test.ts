@@ -141,7 +141,7 @@ s(`SIGKILL ${KILLS}+ times over ${TOTAL} messages: nothing lost, duplicates only
   const outPath = join(dir, "out.txt");
   const epochsPath = join(dir, "epochs.log");
   const stateDir = join(dir, "state");
-  const store = new FileOffsetStore(stateDir);
+  const store = new FileOffsetStore(stateDir, { create: true });
   let passed = false;
   try {
     const topic = await freshTopic(client, "crash", QUEUES);
