@@ -3,7 +3,6 @@
  * remoting transport: the topic's queues, shared with the rest of the
  * consumer group, read from where the start strategy (or a checkpoint) says.
  */
-import * as E from "fp-ts/lib/Either.js";
 import { clearInterval, clearTimeout, setInterval, setTimeout } from "node:timers";
 import { InputError, RocketMQError } from "../errors.ts";
 import type { Checkpointing } from "../offsets/checkpoint.ts";

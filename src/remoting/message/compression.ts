@@ -10,6 +10,7 @@ import { constants, deflateSync, inflateSync, zstdCompressSync, zstdDecompressSy
 import { InputError, ProtocolError } from "../../errors.ts";
 import { decodeLz4Frame } from "./lz4-frame.ts";
 import { encodeLz4Frame } from "./lz4-frame-encode.ts";
+import { checkZstdFrame } from "./zstd-frame.ts";
 import { CompressionType, MessageSysFlag } from "./message-const.ts";
 
 /** Default ceiling for one decompressed body: far above the broker's 4 MiB message limit, yet bounded. */
@@ -55,6 +56,8 @@ export function inflateBody(compressed: Uint8Array, sysFlag: number, maxBytes: n
         out = plain(inflateSync(compressed, { maxOutputLength: maxBytes }));
         break;
       case CompressionType.ZSTD:
+        // some runtimes return a partial body for a truncated frame instead of throwing
+        checkZstdFrame(compressed);
         out = plain(zstdDecompressSync(compressed, { maxOutputLength: maxBytes }));
         break;
       case CompressionType.LZ4:
@@ -64,7 +67,7 @@ export function inflateBody(compressed: Uint8Array, sysFlag: number, maxBytes: n
         throw new ProtocolError(`compressed message body uses unknown codec ${type} (${flagText}); known: zlib, LZ4, ZSTD`);
     }
   } catch (cause) {
-    if (cause instanceof ProtocolError && type !== CompressionType.LZ4) throw cause;
+    if (cause instanceof ProtocolError && !CODEC_NAMES[type]) throw cause;
     const why = (cause as Error)?.message ?? String(cause);
     throw new ProtocolError(`compressed message body does not decompress as ${CODEC_NAMES[type]} (${flagText}): ${why}`, { cause });
   }
