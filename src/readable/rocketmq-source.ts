@@ -3,7 +3,6 @@
  * remoting transport: the topic's queues, shared with the rest of the
  * consumer group, read from where the start strategy (or a checkpoint) says.
  */
-import * as E from "fp-ts/lib/Either.js";
 import { clearInterval, clearTimeout, setInterval, setTimeout } from "node:timers";
 import { InputError, RocketMQError } from "../errors.ts";
 import type { Checkpointing } from "../offsets/checkpoint.ts";
@@ -112,6 +111,9 @@ export class RocketMQSource<T> extends ReadableStream<Batch<SourceRecord<T>>> {
   #persistTimer: ReturnType<typeof setInterval> | undefined;
   readonly #sleeps = new Set<{ timer: ReturnType<typeof setTimeout>; resolve: () => void }>();
   #detachCommitter: (() => void) | undefined;
+  readonly #highWaterMark: number;
+  /** Policy `fail`: the error to end the stream with once the records before it are read. */
+  #failAfterDelivery: unknown;
 
   constructor(init: RocketMQSourceInit<T>) {
     const options = parseSourceOptions(init.options);
@@ -127,6 +129,7 @@ export class RocketMQSource<T> extends ReadableStream<Batch<SourceRecord<T>>> {
       cancel: () => this.#close(),
     }, { highWaterMark });
     this.#controller = controller!;
+    this.#highWaterMark = highWaterMark;
     this.options = options;
     this.#init = init;
     this.#strategy = init.start ?? StartFrom.groupOffsets();
@@ -195,6 +198,11 @@ export class RocketMQSource<T> extends ReadableStream<Batch<SourceRecord<T>>> {
     }
     for (;;) {
       if (this.#closing) return;
+      if (this.#failAfterDelivery) {
+        // error only once the consumer has read what came before the failure: erroring discards queued chunks
+        if (controller.desiredSize === this.#highWaterMark) this.#fail(this.#failAfterDelivery);
+        return;
+      }
       const ready = this.#ready.shift();
       if (ready) {
         if (await this.#emit(ready, controller)) return;
@@ -215,8 +223,16 @@ export class RocketMQSource<T> extends ReadableStream<Batch<SourceRecord<T>>> {
     }
     if (!state.live || this.#closing) return false;
     state.emittedOffset = ready.next;
-    state.busy = false;
     this.stats.skipped += decoded.skipped;
+    if (decoded.failure) {
+      if (decoded.records.length === 0) {
+        this.#fail(decoded.failure);
+        return true;
+      }
+      this.#failAfterDelivery = decoded.failure;
+    } else {
+      state.busy = false;
+    }
     if (decoded.records.length === 0) return false;
     this.stats.emittedMessages += decoded.records.length;
     this.stats.emittedBatches++;
@@ -271,13 +287,10 @@ export class RocketMQSource<T> extends ReadableStream<Batch<SourceRecord<T>>> {
     switch (result.status) {
       case "FOUND": {
         const decoded = decodePulled(result.messages, state.mq, this.#init.schema, this.options.decodeFailurePolicy);
-        if (E.isLeft(decoded)) {
-          this.#fail(decoded.left);
-          return false;
-        }
-        this.stats.pulledMessages += decoded.right.records.length;
-        state.nextOffset = result.nextBeginOffset;
-        this.#ready.push({ state, decoded: decoded.right, next: result.nextBeginOffset });
+        this.stats.pulledMessages += decoded.records.length;
+        // under `fail` the queue stops at the message that did not decode
+        state.nextOffset = decoded.failedOffset ?? result.nextBeginOffset;
+        this.#ready.push({ state, decoded, next: state.nextOffset });
         return true;
       }
       case "NO_MATCHED_MSG":

@@ -5,7 +5,7 @@
 import { InputError } from "../errors.ts";
 import { brokerErrorOf, createRequest, type RemotingCommand } from "./command.ts";
 import type { RemotingInvoker } from "./connection-pool.ts";
-import { createUniqueId, encodeBatchBody, encodeProperties, MessageConst } from "./message/mod.ts";
+import { createUniqueId, encodeBatchBody, encodeProperties, MessageConst, MessageSysFlag } from "./message/mod.ts";
 import { longField } from "./broker-pull.ts";
 import { RequestCode, ResponseCode } from "./request-codes.ts";
 import type { MessageQueue } from "./route.ts";
@@ -21,6 +21,12 @@ export interface OutgoingMessage {
   readonly flag?: number;
   /** The client id (`UNIQ_KEY`); generated when absent. */
   readonly uniqueId?: string;
+  /**
+   * The body is already compressed with this codec (a `CompressionType`:
+   * 0/3 zlib, 1 LZ4, 2 ZSTD): sets the compressed bit and the codec bits of
+   * the message's sysFlag, as Java producers do. Single sends only.
+   */
+  readonly compressionType?: number;
 }
 
 export interface SendOptions {
@@ -78,7 +84,20 @@ export function messageProperties(message: OutgoingMessage, options: SendOptions
   return props;
 }
 
-function sendHeader(mq: MessageQueue, options: SendOptions, properties: string, flag: number, batch: boolean) {
+/** The sysFlag a single message is sent with: transaction type and compression bits. */
+function sysFlagOf(message: OutgoingMessage | undefined, options: SendOptions): number {
+  let sysFlag = options.transactional ? TRANSACTION_PREPARED : 0;
+  const type = message?.compressionType;
+  if (type !== undefined) {
+    if (!Number.isInteger(type) || type < 0 || type > 7) {
+      throw new InputError(`compressionType must be an integer 0..7, got ${type}`, "compressionType", type);
+    }
+    sysFlag |= MessageSysFlag.COMPRESSED | (type << MessageSysFlag.COMPRESSION_TYPE_SHIFT);
+  }
+  return sysFlag;
+}
+
+function sendHeader(mq: MessageQueue, options: SendOptions, properties: string, flag: number, batch: boolean, sysFlag: number) {
   // single-letter names: SendMessageRequestHeaderV2, to keep the header small on the hot path
   return {
     a: options.producerGroup,
@@ -86,7 +105,7 @@ function sendHeader(mq: MessageQueue, options: SendOptions, properties: string, 
     c: "TBW102",
     d: 4,
     e: mq.queueId,
-    f: options.transactional ? TRANSACTION_PREPARED : 0,
+    f: sysFlag,
     g: Date.now(),
     h: flag,
     i: properties,
@@ -113,7 +132,7 @@ export async function sendMessage(
   const props = messageProperties(message, options);
   const cmd = createRequest(
     RequestCode.SEND_MESSAGE_V2,
-    sendHeader(mq, options, encodeProperties(props), message.flag ?? 0, false),
+    sendHeader(mq, options, encodeProperties(props), message.flag ?? 0, false, sysFlagOf(message, options)),
     message.body,
   );
   const response = await invoker.request(address, cmd, options.timeoutMs);
@@ -130,7 +149,7 @@ export async function sendMessageOneway(
   options: SendOptions,
 ): Promise<string> {
   const props = messageProperties(message, options);
-  const header = sendHeader(mq, options, encodeProperties(props), message.flag ?? 0, false);
+  const header = sendHeader(mq, options, encodeProperties(props), message.flag ?? 0, false, sysFlagOf(message, options));
   await invoker.oneway(address, createRequest(RequestCode.SEND_MESSAGE_V2, header, message.body), options.timeoutMs);
   return props[MessageConst.UNIQ_KEY]!;
 }
@@ -152,7 +171,10 @@ export async function sendBatch(
   if (options.transactional) throw new InputError("batches cannot be transactional", "transactional", true);
   const propsList = messages.map((m) => messageProperties(m, options));
   const body = encodeBatchBody(messages.map((m, i) => ({ body: m.body, flag: m.flag ?? 0, properties: propsList[i]! })));
-  const cmd = createRequest(RequestCode.SEND_BATCH_MESSAGE, sendHeader(mq, options, "", 0, true), body);
+  if (messages.some((m) => m.compressionType !== undefined)) {
+    throw new InputError("compressed bodies go in single sends, not batches", "compressionType", messages.find((m) => m.compressionType !== undefined)!.compressionType);
+  }
+  const cmd = createRequest(RequestCode.SEND_BATCH_MESSAGE, sendHeader(mq, options, "", 0, true, sysFlagOf(undefined, options)), body);
   const response = await invoker.request(address, cmd, options.timeoutMs);
   const result = sendResultOf(response, address, mq);
   return {

@@ -79,6 +79,7 @@ export {
 } from "./request-codes.ts";
 // stored-message codec (src/remoting/message)
 export {
+  compressBody,
   CompressionType,
   crc32,
   createUniqueId,
@@ -89,6 +90,7 @@ export {
   encodeStoredMessage,
   encodeStoredMessages,
   formatOffsetMsgId,
+  inflateBody,
   MessageConst,
   MessageMagic,
   MessageSysFlag,

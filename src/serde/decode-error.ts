@@ -91,7 +91,7 @@ function bytesPreview(bytes: Uint8Array): string {
  * The error a source throws when the policy is `fail`: the serde message plus
  * where the record sits, with the raw bytes attached.
  */
-export function toDecodeFailedError(error: DecodeError, meta?: RecordMetadata, raw?: Uint8Array): DecodeFailedError {
+export function toDecodeFailedError(error: DecodeError, meta?: RecordMetadata, raw?: Uint8Array, cause?: unknown): DecodeFailedError {
   const where = meta === undefined
     ? ""
     : ` (topic ${meta.topic}, broker ${meta.brokerName}, queue ${meta.queueId}, offset ${meta.queueOffset}, msgId ${meta.msgId})`;
@@ -101,6 +101,7 @@ export function toDecodeFailedError(error: DecodeError, meta?: RecordMetadata, r
   return new DecodeFailedError(`cannot decode record: ${error.message}${where}`, error.field, error.value, {
     ...(location === undefined ? {} : { location }),
     ...(raw === undefined ? {} : { raw }),
+    ...(cause === undefined ? {} : { cause }),
   });
 }
 

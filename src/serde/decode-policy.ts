@@ -46,11 +46,16 @@ export interface DecodePolicyHooks<R> {
   readonly onDeadLetter?: (failure: DecodeFailure<R>) => void;
 }
 
-/** One decoded batch. `deadLetters` is empty unless the policy is `dead-letter`. */
+/**
+ * One decoded batch. `deadLetters` is empty unless the policy is `dead-letter`.
+ * Under `fail`, `failed` is the first record that did not decode and `values`
+ * holds the records before it (none after it were tried).
+ */
 export interface DecodedBatch<T, R> {
   readonly values: T[];
   readonly skipped: number;
   readonly deadLetters: Array<DecodeFailure<R>>;
+  readonly failed?: DecodeFailure<R>;
 }
 
 // ---------------------------------------------------------------------------
@@ -85,19 +90,19 @@ export function applyDecodePolicy<T, R>(
 }
 
 /**
- * Decodes a batch under a policy. Stops at the first failure under `fail`
- * (the values before it are not returned: the source errors the stream and
- * the epoch that held them never completes, so they are read again).
+ * Decodes a batch under a policy. Under `fail` it stops at the first failure
+ * and returns it as `failed`, with the values decoded before it: a source
+ * delivers those, then errors the stream at the failed record's offset.
  *
  * @example
  * const batch = decodeBatch(messages, (m) => schema.deserialize(m.key, m.body, m.meta), "dead-letter");
- * if (E.isLeft(batch)) throw toDecodeFailedError(batch.left.error, batch.left.record.meta, batch.left.record.body);
+ * if (batch.failed) throw toDecodeFailedError(batch.failed.error, batch.failed.record.meta, batch.failed.record.body);
  */
 export function decodeBatch<R, T>(
   records: readonly R[],
   decode: (record: R) => E.Either<DecodeError, T>,
   policy: DecodeFailurePolicy,
-): E.Either<DecodeFailure<R>, DecodedBatch<T, R>> {
+): DecodedBatch<T, R> {
   const values: T[] = [];
   const deadLetters: Array<DecodeFailure<R>> = [];
   let skipped = 0;
@@ -106,7 +111,7 @@ export function decodeBatch<R, T>(
     if (E.isRight(result)) { values.push(result.right); continue; }
     if (policy === "skip") skipped++;
     else if (policy === "dead-letter") deadLetters.push({ error: result.left, record });
-    else return E.left({ error: result.left, record });
+    else return { values, skipped, deadLetters, failed: { error: result.left, record } };
   }
-  return E.right({ values, skipped, deadLetters });
+  return { values, skipped, deadLetters };
 }

@@ -109,7 +109,7 @@ const digits = fromValueDecoder((v) => {
   return /^\d+$/.test(text) ? E.right(Number(text)) : E.left(decodeError("value", text, "expected digits"));
 });
 
-s("decode failure, policy fail: the stream errors with the raw bytes and the offset", async () => {
+s("decode failure, policy fail: the records before it arrive, then the stream errors with the raw bytes and the offset", async () => {
   const topic = await freshTopic(client, "src_bad", 1);
   const mq = queueOf(topic, 0);
   await client.sendBatch(mq, ["1", "2", "oops", "4"].map((t) => ({ body: utf8.encode(t) })), { producerGroup: "source_test_producer" });
@@ -119,7 +119,12 @@ s("decode failure, policy fail: the stream errors with the raw bytes and the off
     onLog: () => undefined,
   }).setStartFromEarliest();
   const reader = source.getReader();
-  const error = await reader.read().then(() => undefined, (e: unknown) => e);
+  const before: number[] = [];
+  let error: unknown;
+  for (let i = 0; i < 10 && error === undefined; i++) {
+    await reader.read().then((r) => void (r.done || before.push(...r.value.records.map((x) => x.value))), (e: unknown) => void (error = e));
+  }
+  assert.equal(before, [1, 2]);
   assert.instance(error, DecodeFailedError);
   const e = error as DecodeFailedError;
   assert.is(e.location?.queueOffset, 2);

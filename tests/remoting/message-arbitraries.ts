@@ -3,7 +3,7 @@
  * messages (with what decoding them must give back) and random buffers.
  */
 import fc from "fast-check";
-import { deflateSync } from "node:zlib";
+import { compressBody } from "../../src/remoting/message/compression.ts";
 import { type BatchMessage, encodeBatchBody } from "../../src/remoting/message/batch-body.ts";
 import { crc32, type StoredMessageFields } from "../../src/remoting/message/encode-stored-message.ts";
 import type { MessageExt } from "../../src/remoting/message/message-ext.ts";
@@ -71,19 +71,21 @@ export const storedMessage: fc.Arbitrary<StoredMessageFields> = fc.record({
   properties,
   magic: fc.constantFrom(undefined, "V2" as const),
   compress: fc.boolean(),
+  compressionType: fc.constantFrom(0, 1, 2, 3),
   innerBatch: fc.option(fc.array(batchMessage, { minLength: 1, maxLength: 4 }), { nil: undefined, freq: 5 }),
 }, { requiredKeys: ["topic"] });
 
 /** What decoding `fields` must give, computed from the fields alone. */
 export function expectedMessages(fields: StoredMessageFields): MessageExt[] {
   let storedBody = fields.innerBatch ? encodeBatchBody(fields.innerBatch) : fields.body ?? new Uint8Array(0);
-  if (fields.compress) storedBody = deflateSync(storedBody);
+  const codec = fields.compressionType ?? 3;
+  if (fields.compress) storedBody = compressBody(storedBody, codec, 6).body;
   const v6 = (h: string | undefined) => h?.startsWith("[") ?? false;
   let sysFlag = (fields.sysFlag ?? 0) & ~(0x10 | 0x20);
   if (v6(fields.bornHost)) sysFlag |= 0x10;
   if (v6(fields.storeHost)) sysFlag |= 0x20;
   if (fields.innerBatch) sysFlag |= 0xc0;
-  if (fields.compress) sysFlag = (sysFlag & ~0x700) | 0x300; // compressed bit cleared after inflating
+  if (fields.compress) sysFlag = (sysFlag & ~0x700) | (codec << 8); // compressed bit cleared after inflating
   const storeHost = fields.storeHost ?? "127.0.0.1:10911";
   const offsetMsgId = formatOffsetMsgId(storeHost, fields.commitLogOffset ?? 0);
   const common = {
@@ -91,7 +93,7 @@ export function expectedMessages(fields: StoredMessageFields): MessageExt[] {
     bornTimestamp: fields.bornTimestamp ?? 0, storeTimestamp: fields.storeTimestamp ?? 0,
     bornHost: fields.bornHost ?? "127.0.0.1:50000", storeHost,
     reconsumeTimes: fields.reconsumeTimes ?? 0, preparedTransactionOffset: fields.preparedTransactionOffset ?? 0,
-    offsetMsgId,
+    offsetMsgId, decodeError: undefined,
   };
   const derive = (props: Record<string, string>) => ({
     properties: props,

@@ -4,6 +4,7 @@ import fc from "fast-check";
 import { deflateSync } from "node:zlib";
 import { ProtocolError } from "../../src/errors.ts";
 import { decodeMessages } from "../../src/remoting/message/decode-messages.ts";
+import { compressBody } from "../../src/remoting/message/compression.ts";
 import { encodeStoredMessage, encodeStoredMessages } from "../../src/remoting/message/encode-stored-message.ts";
 import { MessageConst, MessageSysFlag } from "../../src/remoting/message/message-const.ts";
 import { expectedMessages, storedMessage } from "./message-arbitraries.ts";
@@ -115,23 +116,75 @@ s("zlib bodies inflate (type 3 and legacy 0) and the compressed bit is cleared",
   }
 });
 
-s("LZ4 and ZSTD bodies give a ProtocolError naming the codec", () => {
-  for (const [type, name] of [[1, "LZ4"], [2, "ZSTD"], [5, "unknown codec 5"]] as const) {
-    const bytes = encodeStoredMessage({ topic: "t", body: utf8.encode("abc"), compress: true, compressionType: type });
-    try {
-      decodeMessages(bytes);
-      assert.unreachable("should throw");
-    } catch (err) {
-      assert.instance(err, ProtocolError);
-      assert.match((err as Error).message, name);
+s("LZ4 and ZSTD bodies decompress and the compressed bit is cleared", () => {
+  const body = utf8.encode("abc".repeat(5000) + "é");
+  for (const type of [1, 2]) {
+    const bytes = encodeStoredMessage({ topic: "t", body, compress: true, compressionType: type });
+    assert.ok(bytes.length < 1000, "stored body is compressed");
+    const [m] = decodeMessages(bytes);
+    assert.is(m!.decodeError, undefined);
+    assert.equal(Array.from(m!.body), Array.from(body));
+    assert.is(m!.sysFlag & MessageSysFlag.COMPRESSED, 0);
+    assert.is(m!.sysFlag & MessageSysFlag.COMPRESSION_TYPE_MASK, type << 8);
+  }
+});
+
+s("a body no codec can decode comes back as stored with decodeError, and the next message still decodes", () => {
+  const bad = [
+    { why: /unknown codec 5/, fields: { compressionType: 5 } },
+    { why: /unknown codec 7/, fields: { compressionType: 7 } },
+    { why: /zlib/, fields: { compressionType: 3 } },
+    { why: /zlib/, fields: { compressionType: 0 } },
+    { why: /LZ4/, fields: { compressionType: 1 } },
+    { why: /ZSTD/, fields: { compressionType: 2 } },
+  ];
+  for (const { why, fields } of bad) {
+    // the codec bits set by hand over bytes no codec wrote
+    const raw = utf8.encode("not compressed by anything");
+    const sysFlag = MessageSysFlag.COMPRESSED | (fields.compressionType << 8);
+    const bytes = encodeStoredMessages([
+      { topic: "t", queueOffset: 1, body: utf8.encode("before") },
+      { topic: "t", queueOffset: 2, sysFlag, body: raw, properties: { TAGS: "x", KEYS: "k" } },
+      { topic: "t", queueOffset: 3, body: utf8.encode("after") },
+    ]);
+    const ms = decodeMessages(bytes);
+    assert.equal(ms.map((m) => m.queueOffset), [1, 2, 3]);
+    assert.equal(ms.map((m) => m.decodeError === undefined), [true, false, true]);
+    const m = ms[1]!;
+    assert.instance(m.decodeError, ProtocolError);
+    assert.match(m.decodeError!.message, why);
+    assert.equal(Array.from(m.body), Array.from(raw), "the stored bytes, as stored");
+    assert.is(m.sysFlag, sysFlag, "stored sysFlag, compressed bit kept");
+    assert.is(m.tags, "x");
+    assert.equal(m.keys, ["k"]);
+    assert.is(new TextDecoder().decode(ms[2]!.body), "after");
+  }
+});
+
+s("truncated and bit-flipped zlib, LZ4 and ZSTD bodies: decodeError with the codec's error as cause", () => {
+  const original = utf8.encode("corrupt me ".repeat(300));
+  for (const type of [3, 1, 2]) {
+    const { body, sysFlagBits } = compressBody(original, type, 5);
+    const truncated = body.subarray(0, body.length - 3);
+    const flippedMagic = body.slice();
+    flippedMagic[1]! ^= 0xff;
+    for (const [name, broken] of [["truncated", truncated], ["bad header", flippedMagic]] as const) {
+      const [m] = decodeMessages(encodeStoredMessage({ topic: "t", sysFlag: sysFlagBits, body: broken }));
+      assert.instance(m!.decodeError, ProtocolError, `codec ${type} ${name}`);
+      assert.ok(m!.decodeError!.cause !== undefined, `codec ${type} ${name}: cause kept`);
+      assert.equal(Array.from(m!.body), Array.from(broken));
     }
   }
 });
 
-s("an inflated body above maxInflatedBytes is refused", () => {
-  const bytes = encodeStoredMessage({ topic: "t", body: new Uint8Array(100_000), compress: true });
-  assert.is(decodeMessages(bytes, { maxInflatedBytes: 100_000 })[0]!.body.length, 100_000);
-  assert.throws(() => decodeMessages(bytes, { maxInflatedBytes: 99_999 }), (e: unknown) => e instanceof ProtocolError);
+s("a body that decompresses beyond maxInflatedBytes is refused, for every codec", () => {
+  for (const type of [3, 0, 1, 2]) {
+    const bytes = encodeStoredMessage({ topic: "t", body: new Uint8Array(100_000), compress: true, compressionType: type });
+    assert.is(decodeMessages(bytes, { maxInflatedBytes: 100_000 })[0]!.body.length, 100_000);
+    const [m] = decodeMessages(bytes, { maxInflatedBytes: 99_999 });
+    assert.instance(m!.decodeError, ProtocolError, `codec ${type}`);
+    assert.ok(m!.body.length < 1000, "the stored (compressed) body");
+  }
 });
 
 s("inner batch: one stored entry unwraps into messages at base, base+1, ... (also when compressed)", () => {

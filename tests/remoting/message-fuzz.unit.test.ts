@@ -1,6 +1,7 @@
 /**
  * Fuzz: 120,000 random and mutated pull bodies. Decoding must either return
- * messages or throw ProtocolError, and every call must return promptly.
+ * messages (a message whose body cannot be decoded carries a ProtocolError
+ * as its decodeError) or throw ProtocolError, and every call must return promptly.
  * The generator is seeded, so a failure names a case that can be replayed.
  */
 import { suite } from "uvu";
@@ -25,6 +26,9 @@ const seeds: Uint8Array[] = [
   encodeStoredMessage({ topic: "z", body: utf8.encode("squeeze me ".repeat(40)), compress: true }),
   encodeStoredMessage({ topic: "b", innerBatch: [{ body: utf8.encode("one"), properties: { TAGS: "x" } }, { body: new Uint8Array(9) }] }),
   encodeStoredMessage({ topic: "bz", compress: true, innerBatch: [{ body: utf8.encode("two") }, { body: utf8.encode("three") }] }),
+  encodeStoredMessage({ topic: "l", body: utf8.encode("lz4 lz4 lz4 ".repeat(40)), compress: true, compressionType: 1 }),
+  encodeStoredMessage({ topic: "s", body: utf8.encode("zstd zstd ".repeat(40)), compress: true, compressionType: 2 }),
+  encodeStoredMessage({ topic: "lb", compress: true, compressionType: 1, innerBatch: [{ body: utf8.encode("four".repeat(9)) }, { body: new Uint8Array(40) }] }),
   encodeStoredMessage({ topic: "p", properties: { "ключ": "значение", "__proto__": "x" } } satisfies StoredMessageFields),
 ];
 const INTERESTING = [0, 1, -1, 0x7fffffff, -0x80000000, 0xffff, 0x10000, 91, 0x30, 0xc1, 0x3c1, 0x1c1, 0xdaa320a7 | 0, 0xdaa320ab | 0];
@@ -76,7 +80,10 @@ s(`${CASES} random and mutated bodies: only ProtocolError, each decode prompt`, 
     const t0 = performance.now();
     try {
       const ms = decodeMessages(input);
-      for (const m of ms) if (!(m.body instanceof Uint8Array) || typeof m.topic !== "string") throw new Error("bad shape");
+      for (const m of ms) {
+        if (!(m.body instanceof Uint8Array) || typeof m.topic !== "string") throw new Error("bad shape");
+        if (m.decodeError !== undefined && !(m.decodeError instanceof ProtocolError)) throw new Error("decodeError is not a ProtocolError");
+      }
       decoded++;
     } catch (err) {
       if (!(err instanceof ProtocolError)) {

@@ -20,21 +20,25 @@ const msgs: Msg[] = [
 ];
 const decode = (m: Msg) => Utf8DeserializationSchema.deserialize(undefined, m.body, { ...meta, queueOffset: m.offset });
 
-s("decodeBatch fail: stops at the first bad record and returns it", () => {
-  const failure = left(decodeBatch(msgs, decode, "fail"));
-  assert.is(failure.record.offset, 1);
-  assert.is(failure.error.message, "value: invalid UTF-8 at byte 0, got <1 bytes: ff>");
+s("decodeBatch fail: stops at the first bad record and returns it with the values before it", () => {
+  const batch = decodeBatch(msgs, decode, "fail");
+  assert.equal(batch.values, ["a"]);
+  assert.is(batch.failed!.record.offset, 1);
+  assert.is(batch.failed!.error.message, "value: invalid UTF-8 at byte 0, got <1 bytes: ff>");
+  assert.is(decodeBatch([msgs[0]!, msgs[2]!], decode, "fail").failed, undefined);
+  assert.equal(decodeBatch([msgs[1]!, msgs[0]!], decode, "fail").values, []);
 });
 
 s("decodeBatch skip: drops and counts", () => {
-  const batch = right(decodeBatch(msgs, decode, "skip"));
+  const batch = decodeBatch(msgs, decode, "skip");
   assert.equal(batch.values, ["a", "c"]);
   assert.is(batch.skipped, 2);
   assert.is(batch.deadLetters.length, 0);
+  assert.is(batch.failed, undefined);
 });
 
 s("decodeBatch dead-letter: hands back the raw records with their errors, in order", () => {
-  const batch = right(decodeBatch(msgs, decode, "dead-letter"));
+  const batch = decodeBatch(msgs, decode, "dead-letter");
   assert.equal(batch.values, ["a", "c"]);
   assert.is(batch.skipped, 0);
   assert.equal(batch.deadLetters.map((d) => d.record.offset), [1, 3]);

@@ -8,7 +8,7 @@
  * to message (topic, hosts, the store host's id prefix).
  */
 import { ProtocolError } from "../../errors.ts";
-import { readBatchRecords } from "./batch-body.ts";
+import { type BatchRecord, readBatchRecords } from "./batch-body.ts";
 import { DEFAULT_MAX_INFLATED_BYTES, inflateBody } from "./compression.ts";
 import { formatIPv4, formatIPv6, hexOf, isIPv4Mapped } from "./hosts.ts";
 import { MessageConst, MessageMagic, MessageSysFlag } from "./message-const.ts";
@@ -18,6 +18,15 @@ import { parsePropertiesInto } from "./properties.ts";
 export interface DecodeMessagesOptions {
   /** Ceiling for one inflated (decompressed) body; default 64 MiB. */
   readonly maxInflatedBytes?: number;
+}
+
+/** A stored body after decompression and unwrapping. */
+interface Unpacked {
+  readonly body: Uint8Array;
+  /** The stored sysFlag with the compressed bit cleared once inflated. */
+  readonly sysFlag: number;
+  /** The messages of an inner batch; undefined for a single message. */
+  readonly records: BatchRecord[] | undefined;
 }
 
 /** Bytes from TOTALSIZE through BORNTIMESTAMP. */
@@ -32,8 +41,12 @@ const text = new TextDecoder();
  * Decodes every message of a pull response body, unwrapping inner batches.
  *
  * Throws ProtocolError (and nothing else) when the bytes are not a valid
- * sequence of stored messages. Bodies that were not compressed are views
- * into `body`, so keep or copy them knowing that they pin the whole buffer.
+ * sequence of stored messages. A message whose own body cannot be decoded
+ * (unknown codec, corrupt or oversized compressed data, an inner batch that
+ * does not add up) does not throw: it comes back as stored, with
+ * `decodeError` set, and the messages after it are read as usual. Bodies
+ * that were not compressed are views into `body`, so keep or copy them
+ * knowing that they pin the whole buffer.
  *
  * @example
  * const messages = decodeMessages(pullResponse.body);
@@ -147,29 +160,63 @@ class StoredMessageReader {
     const offsetMsgId = storeHex + hexOf(bytes, start + 28, start + 36);
     const topic = this.#topicText(topicAt, topicLength);
 
-    let payload = bytes.subarray(bodyAt, topicLengthAt);
-    if ((sysFlag & MessageSysFlag.COMPRESSED) !== 0 && bodyLength > 0) {
-      payload = inflateBody(payload, sysFlag, this.#maxInflated);
-      sysFlag &= ~MessageSysFlag.COMPRESSED;
-    }
+    const stored = bytes.subarray(bodyAt, topicLengthAt);
     this.#pos = end;
-
-    if ((sysFlag & UNWRAP_BITS) === UNWRAP_BITS) {
-      // one stored entry holding a whole batch: offsets run base, base+1, ...
-      const records = readBatchRecords(payload);
-      for (let i = 0; i < records.length; i++) {
-        const r = records[i]!;
-        out.push(makeMessage(topic, queueId, queueOffset + i, commitLogOffset, sysFlag, r.flag, r.bodyCRC,
-          bornTimestamp, storeTimestamp, bornHost, storeHost, reconsumeTimes, preparedTransactionOffset,
-          r.body, r.properties, offsetMsgId));
-      }
+    if ((sysFlag & (MessageSysFlag.COMPRESSED | UNWRAP_BITS)) === 0) {
+      out.push(makeMessage(topic, queueId, queueOffset, commitLogOffset, sysFlag, flag, bodyCRC,
+        bornTimestamp, storeTimestamp, bornHost, storeHost, reconsumeTimes, preparedTransactionOffset,
+        stored, this.#properties(propsAt, end), offsetMsgId, undefined));
       return;
     }
+    const unpacked = this.#unpack(stored, sysFlag);
+    if (unpacked instanceof ProtocolError) {
+      // kept as stored (body and sysFlag) for the caller's failure policy; the next message is still read
+      out.push(makeMessage(topic, queueId, queueOffset, commitLogOffset, sysFlag, flag, bodyCRC,
+        bornTimestamp, storeTimestamp, bornHost, storeHost, reconsumeTimes, preparedTransactionOffset,
+        stored, this.#properties(propsAt, end), offsetMsgId, unpacked));
+      return;
+    }
+    sysFlag = unpacked.sysFlag;
+    const records = unpacked.records;
+    if (records === undefined) {
+      out.push(makeMessage(topic, queueId, queueOffset, commitLogOffset, sysFlag, flag, bodyCRC,
+        bornTimestamp, storeTimestamp, bornHost, storeHost, reconsumeTimes, preparedTransactionOffset,
+        unpacked.body, this.#properties(propsAt, end), offsetMsgId, undefined));
+      return;
+    }
+    // one stored entry holding a whole batch: offsets run base, base+1, ...
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
+      out.push(makeMessage(topic, queueId, queueOffset + i, commitLogOffset, sysFlag, r.flag, r.bodyCRC,
+        bornTimestamp, storeTimestamp, bornHost, storeHost, reconsumeTimes, preparedTransactionOffset,
+        r.body, r.properties, offsetMsgId, undefined));
+    }
+  }
+
+  /**
+   * Decompresses and unwraps one stored body, or returns why it cannot be:
+   * a body that fails here fails alone, it does not stop the pull body.
+   */
+  #unpack(stored: Uint8Array, sysFlag: number): Unpacked | ProtocolError {
+    try {
+      let body = stored;
+      if ((sysFlag & MessageSysFlag.COMPRESSED) !== 0 && stored.byteLength > 0) {
+        body = inflateBody(stored, sysFlag, this.#maxInflated);
+        sysFlag &= ~MessageSysFlag.COMPRESSED;
+      }
+      const records = (sysFlag & UNWRAP_BITS) === UNWRAP_BITS ? readBatchRecords(body) : undefined;
+      return { body, sysFlag, records };
+    } catch (error) {
+      return error instanceof ProtocolError
+        ? error
+        : new ProtocolError(`message body cannot be decoded: ${(error as Error)?.message ?? error}`, { cause: error });
+    }
+  }
+
+  #properties(at: number, end: number): Record<string, string> {
     const properties: Record<string, string> = {};
-    if (propsLength > 0) parsePropertiesInto(text.decode(bytes.subarray(propsAt, end)), properties);
-    out.push(makeMessage(topic, queueId, queueOffset, commitLogOffset, sysFlag, flag, bodyCRC,
-      bornTimestamp, storeTimestamp, bornHost, storeHost, reconsumeTimes, preparedTransactionOffset,
-      payload, properties, offsetMsgId));
+    if (end > at) parsePropertiesInto(text.decode(this.#bytes.subarray(at, end)), properties);
+    return properties;
   }
 
   #topicText(at: number, length: number): string {
@@ -227,7 +274,7 @@ function makeMessage(
   topic: string, queueId: number, queueOffset: number, commitLogOffset: number, sysFlag: number, flag: number,
   bodyCRC: number, bornTimestamp: number, storeTimestamp: number, bornHost: string, storeHost: string,
   reconsumeTimes: number, preparedTransactionOffset: number, body: Uint8Array, properties: Record<string, string>,
-  offsetMsgId: string,
+  offsetMsgId: string, decodeError: ProtocolError | undefined,
 ): MessageExt {
   const keysText = properties[MessageConst.KEYS];
   const uniqueKey = properties[MessageConst.UNIQ_KEY];
@@ -241,6 +288,7 @@ function makeMessage(
     offsetMsgId,
     // Java treats TRAN_MSG with Boolean.parseBoolean: "true" in any case
     transactionId: tranFlag !== undefined && tranFlag.toLowerCase() === "true" ? uniqueKey : undefined,
+    decodeError,
   };
 }
 

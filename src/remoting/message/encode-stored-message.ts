@@ -3,11 +3,11 @@
  * Clients never send this format; it exists so that tests, fuzzing and the
  * decode benchmark can build pull bodies without a broker, and it follows
  * the broker's own writer field by field: V1/V2 topic length, IPv4/IPv6
- * hosts, zlib-compressed bodies and inner batches.
+ * hosts, compressed bodies (zlib, LZ4, ZSTD) and inner batches.
  */
-import { deflateSync } from "node:zlib";
 import { InputError } from "../../errors.ts";
 import { type BatchMessage, encodeBatchBody } from "./batch-body.ts";
+import { compressBody } from "./compression.ts";
 import { parseHost } from "./hosts.ts";
 import { CompressionType, MessageMagic, MessageSysFlag } from "./message-const.ts";
 import { encodeProperties } from "./properties.ts";
@@ -35,7 +35,11 @@ export interface StoredMessageFields {
   readonly properties?: Readonly<Record<string, string>>;
   /** Default: V2 when the topic takes more than 127 bytes (as brokers choose), else V1. */
   readonly magic?: "V1" | "V2";
-  /** zlib-compress the body and set the compressed bit with this codec number (default ZLIB, 3). */
+  /**
+   * Compress the body with the codec `compressionType` names (default ZLIB, 3;
+   * LZ4 1 and ZSTD 2 too) and set the compressed bit and codec bits. An
+   * unknown codec number sets the bits over the body as given.
+   */
   readonly compress?: boolean;
   readonly compressionType?: number;
   /** Store these messages as one inner batch (the body is then their batch encoding). */
@@ -43,6 +47,7 @@ export interface StoredMessageFields {
 }
 
 const utf8 = new TextEncoder();
+const KNOWN_CODECS: ReadonlySet<number> = new Set(Object.values(CompressionType));
 
 /**
  * Encodes one message in the stored layout.
@@ -64,8 +69,9 @@ export function encodeStoredMessage(fields: StoredMessageFields): Uint8Array {
     sysFlag |= MessageSysFlag.NEED_UNWRAP | MessageSysFlag.INNER_BATCH;
   }
   if (fields.compress) {
-    body = deflateSync(body);
     const type = fields.compressionType ?? CompressionType.ZLIB;
+    // an unknown codec number keeps the body as given: the bytes no reader can decompress
+    if (KNOWN_CODECS.has(type)) body = compressBody(body, type, 6).body;
     sysFlag = (sysFlag & ~MessageSysFlag.COMPRESSION_TYPE_MASK) | MessageSysFlag.COMPRESSED
       | (type << MessageSysFlag.COMPRESSION_TYPE_SHIFT);
   }

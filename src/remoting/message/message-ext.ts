@@ -1,3 +1,5 @@
+import type { ProtocolError } from "../../errors.ts";
+
 /**
  * A message as a broker stores it and a pull returns it: the decoded form of
  * one entry of the commit log, with the ids the Java client derives from it.
@@ -42,4 +44,11 @@ export interface MessageExt {
   readonly offsetMsgId: string;
   /** For transactional half messages (`TRAN_MSG=true`): the `UNIQ_KEY`. */
   readonly transactionId?: string;
+  /**
+   * Set when the body could not be decoded (unknown codec, corrupt or
+   * oversized compressed data, an inner batch that does not add up). `body`
+   * and `sysFlag` are then exactly as stored (still compressed, compressed
+   * bit set), so the message can be inspected, dead-lettered or recovered.
+   */
+  readonly decodeError?: ProtocolError;
 }

@@ -9,6 +9,7 @@
 export { CompressionType, MessageConst, MessageMagic, MessageSysFlag } from "./message-const.ts";
 export { decodeProperties, encodeProperties } from "./properties.ts";
 export { decodeMessages } from "./decode-messages.ts";
+export { compressBody, compressionNameOf, compressionTypeOf, DEFAULT_MAX_INFLATED_BYTES, inflateBody } from "./compression.ts";
 export { encodeBatchBody, readBatchRecords } from "./batch-body.ts";
 export { crc32, encodeStoredMessage, encodeStoredMessages } from "./encode-stored-message.ts";
 export { createUniqueId, formatOffsetMsgId, parseOffsetMsgId, uniqueIdGenerator } from "./message-id.ts";
