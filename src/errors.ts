@@ -25,6 +25,8 @@ export const ErrorCodes = {
   TIMEOUT: "TIMEOUT",
   PROTOCOL_ERROR: "PROTOCOL_ERROR",
   BROKER_ERROR: "BROKER_ERROR",
+  AUTH_FAILED: "AUTH_FAILED",
+  NO_PERMISSION: "NO_PERMISSION",
   ROUTE_NOT_FOUND: "ROUTE_NOT_FOUND",
   // streams and checkpoints
   STREAM_CLOSED: "STREAM_CLOSED",
@@ -208,7 +210,7 @@ export class ProtocolError extends RocketMQError {
 
 /** The broker (or name server, or proxy) answered with a failure response code. */
 export class BrokerError extends RocketMQError {
-  readonly code = ErrorCodes.BROKER_ERROR;
+  readonly code: ErrorCode = ErrorCodes.BROKER_ERROR;
   readonly responseCode: number;
   readonly remark: string;
   constructor(
@@ -223,6 +225,20 @@ export class BrokerError extends RocketMQError {
     this.responseCode = responseCode;
     this.remark = remark;
   }
+}
+
+/**
+ * The broker or proxy did not accept the credentials: a wrong secret, an
+ * unknown or disabled user, no credentials where authentication is on.
+ * Retrying with the same credentials gives the same answer.
+ */
+export class AuthenticationError extends BrokerError {
+  override readonly code: ErrorCode = ErrorCodes.AUTH_FAILED;
+}
+
+/** The credentials are valid but do not allow this action on this resource (topic, group). */
+export class PermissionError extends BrokerError {
+  override readonly code: ErrorCode = ErrorCodes.NO_PERMISSION;
 }
 
 /** No route for a topic: unknown topic, or no readable/writable queue. */

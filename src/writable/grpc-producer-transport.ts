@@ -10,8 +10,10 @@
 import { EventEmitter } from "node:events";
 import { Producer } from "rocketmq-client-nodejs";
 import { type Backoff, SEND_RETRY_BACKOFF } from "../backoff.ts";
-import { BrokerError, ConnectionError, SendError, TimeoutError } from "../errors.ts";
+import { brokerRefusal } from "../access-denied.ts";
+import { BrokerError, ConnectionError, InputError, SendError, TimeoutError } from "../errors.ts";
 import { GrpcBatchSender, toClientMessage } from "./grpc-batch-send.ts";
+import { DEFAULT_MAX_MESSAGE_BYTES, validateOutgoingMessage } from "./message-rules.ts";
 import type { OutgoingMessage, SendReceipt } from "./outgoing-message.ts";
 import type { ProducerTransport } from "./producer-transport.ts";
 
@@ -27,6 +29,8 @@ export interface GrpcProducerOptions {
   readonly retryBackoff?: Backoff;
   readonly accessKey?: string;
   readonly secretKey?: string;
+  /** The largest body accepted (the broker's `maxMessageSize`); default 4 MiB. */
+  readonly maxMessageBytes?: number;
 }
 
 const silentLogger = { info() {}, warn() {}, error() {}, debug() {} };
@@ -44,7 +48,8 @@ const GrpcStatus = { DEADLINE_EXCEEDED: 4, RESOURCE_EXHAUSTED: 8, INTERNAL: 13, 
  * The toolkit's typed error for a failed gRPC send. Two kinds of numeric
  * `code` arrive here and must not be confused:
  * - a proxy response code (>= 10000, e.g. 40401 topic not found), from the
- *   client's ClientException: the proxy answered and refused -> BrokerError;
+ *   client's ClientException: the proxy answered and refused -> BrokerError
+ *   (AuthenticationError / PermissionError for access refusals);
  * - a gRPC status (0..16), from grpc-js: the call did not get an answer.
  *   UNAVAILABLE (proxy down or unreachable) -> ConnectionError naming the
  *   endpoints; DEADLINE_EXCEEDED -> TimeoutError; others -> BrokerError
@@ -64,8 +69,13 @@ export function grpcSendError(err: unknown, topic: string, endpoints: string, ti
       cause: err, retryable: e.code === GrpcStatus.RESOURCE_EXHAUSTED || e.code === GrpcStatus.INTERNAL });
   }
   if (typeof e?.code === "number") {
-    return new BrokerError(`proxy at ${endpoints} refused the send to topic ${topic}: ${message}`, e.code, message, {
+    return brokerRefusal(`proxy at ${endpoints} refused the send to topic ${topic}: ${message}`, e.code, message, {
       cause: err, retryable: retryableProxyCode(e.code) });
+  }
+  if (err instanceof TypeError) {
+    // the client refusing the message by the proxy's settings for the topic (e.g. a FIFO message to a
+    // topic that takes only normal ones): the proxy's refusal, relayed without a response code (0)
+    return new BrokerError(`proxy at ${endpoints} does not accept this message for topic ${topic}: ${message}`, 0, message, { cause: err });
   }
   return new SendError(`send to topic ${topic} through ${endpoints} failed: ${message}`, 1, { cause: err, retryable: true });
 }
@@ -76,6 +86,7 @@ export class GrpcProducerTransport implements ProducerTransport {
   #started: Promise<void> | undefined;
   #endpoints: string;
   #timeoutMs: number;
+  #maxMessageBytes: number;
   #batches: GrpcBatchSender;
   /** The wait before a batch is retried behind the same endpoints, as configured. */
   readonly retryBackoff: Backoff;
@@ -84,6 +95,7 @@ export class GrpcProducerTransport implements ProducerTransport {
     this.#endpoints = options.endpoints;
     const attempts = (options.retryTimes ?? 3) + 1;
     this.#timeoutMs = options.sendTimeoutMs ?? 3000;
+    this.#maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     this.retryBackoff = options.retryBackoff ?? SEND_RETRY_BACKOFF;
     this.#producer = new Producer({
       endpoints: options.endpoints,
@@ -113,11 +125,14 @@ export class GrpcProducerTransport implements ProducerTransport {
     return this.#started;
   }
 
+  /** Refuses a message RocketMQ would not store as written (message-rules.ts) before anything is sent. */
   async send(message: OutgoingMessage): Promise<SendReceipt> {
-    await this.start();
+    validateOutgoingMessage(message, this.#maxMessageBytes);
     if (message.delayLevel !== undefined) {
-      throw new SendError("delayLevel is not available over gRPC: use deliveryTimestamp", 1);
+      throw new InputError("message.delayLevel is not available over gRPC (use deliveryTimestamp), got " +
+        String(message.delayLevel), "delayLevel", message.delayLevel);
     }
+    await this.start();
     try {
       const receipt = await this.#producer.send(toClientMessage(message));
       return { msgId: receipt.messageId, topic: message.topic };
@@ -128,6 +143,7 @@ export class GrpcProducerTransport implements ProducerTransport {
 
   /** One SendMessage request for all of `messages` (one topic, no FIFO key or delivery time); all stored or a rejection. */
   async sendBatch(messages: readonly OutgoingMessage[]): Promise<SendReceipt[]> {
+    for (const m of messages) validateOutgoingMessage(m, this.#maxMessageBytes);
     await this.start();
     return this.#batches.send(messages);
   }

@@ -14,7 +14,7 @@
 import { InputError, RocketMQError, SendError, StreamClosedError } from "../errors.ts";
 import type { CheckpointSink } from "../offsets/checkpoint-sink.ts";
 import type { OutgoingMessage, SendReceipt } from "./outgoing-message.ts";
-import { validateOutgoingMessage } from "./outgoing-message.ts";
+import { validateOutgoingMessage } from "./message-rules.ts";
 import type { ProducerTransport } from "./producer-transport.ts";
 import { SendEngine, type SendMode, type SendStats } from "./send-engine.ts";
 
