@@ -8,6 +8,7 @@ import { AddressList, decodeOptions, NonNegativeIntFromInput, PositiveIntFromInp
 import { ConfigError } from "../errors.ts";
 import { DecodeFailurePolicyCodec, type DecodeFailurePolicy } from "../serde/decode-policy.ts";
 import type { Subscription } from "../remoting/broker-pull.ts";
+import { hideSecretKey } from "../config/hidden-secret.ts";
 
 /** Seed Properties key -> typed option name. */
 export const SourcePropertyKeys = {
@@ -99,7 +100,7 @@ export function parseSourceOptions(input: SourceOptionsInput | Map<string, unkno
   if (policy === "dead-letter" && !o.deadLetterTopic) {
     throw new ConfigError("source options: decodeFailurePolicy \"dead-letter\" needs deadLetterTopic", "deadLetterTopic", o.deadLetterTopic);
   }
-  return {
+  return hideSecretKey({
     ...o,
     nameServerAddress: o.nameServerAddress!,
     consumerGroup: o.consumerGroup!,
@@ -116,7 +117,7 @@ export function parseSourceOptions(input: SourceOptionsInput | Map<string, unkno
     requestTimeoutMs: o.requestTimeoutMs ?? 3000,
     parallelism: o.parallelism ?? 1,
     decodeFailurePolicy: policy,
-  };
+  });
 }
 
 /** The pull subscription the options describe. */

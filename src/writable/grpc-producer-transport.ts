@@ -80,6 +80,14 @@ export function grpcSendError(err: unknown, topic: string, endpoints: string, ti
   return new SendError(`send to topic ${topic} through ${endpoints} failed: ${message}`, 1, { cause: err, retryable: true });
 }
 
+/** The first error in `err`'s cause chain that carries a proxy response code (>= 10000). */
+function proxyAnswerIn(err: unknown): { code: number; message: string } | undefined {
+  for (let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 8; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === "number" && e.code >= 10000) return { code: e.code, message: String(e.message) };
+  }
+  return undefined;
+}
+
 export class GrpcProducerTransport implements ProducerTransport {
   readonly kind = "grpc" as const;
   #producer: Producer;
@@ -119,6 +127,12 @@ export class GrpcProducerTransport implements ProducerTransport {
   /** Connects once; every send waits for it. */
   start(): Promise<void> {
     this.#started ??= this.#producer.startup().catch((err: unknown) => {
+      // the client wraps the proxy's answer (e.g. wrong credentials while fetching routes) in plain Errors
+      const refusal = proxyAnswerIn(err);
+      if (refusal) {
+        throw brokerRefusal(`the proxy at ${this.#endpoints} refused the gRPC producer's startup: ${refusal.message}`,
+          refusal.code, refusal.message, { cause: err, retryable: retryableProxyCode(refusal.code) });
+      }
       throw new ConnectionError(`could not start the gRPC producer at ${this.#endpoints}: ${(err as Error).message}`,
         this.#endpoints, { cause: err });
     });

@@ -8,6 +8,7 @@ import * as t from "io-ts";
 import { AddressList, decodeOptions, NonNegativeIntFromInput, PositiveIntFromInput } from "../config/decode-options.ts";
 import { SEND_RETRY_BACKOFF } from "../backoff.ts";
 import { ConfigError } from "../errors.ts";
+import { hideSecretKey } from "../config/hidden-secret.ts";
 
 /** Seed Properties key -> typed option name. */
 export const SinkPropertyKeys = {
@@ -79,7 +80,7 @@ export function parseSinkOptions(input: SinkOptionsInput | Map<string, unknown>)
     throw new ConfigError(`sink options: retryBackoffMaxMs (${retryBackoffMaxMs}) is below retryBackoffMs (${retryBackoffMs})`,
       "retryBackoffMaxMs", retryBackoffMaxMs);
   }
-  return {
+  return hideSecretKey({
     ...o,
     retryBackoffMs,
     retryBackoffMaxMs,
@@ -87,5 +88,5 @@ export function parseSinkOptions(input: SinkOptionsInput | Map<string, unknown>)
     retryTimes: o.retryTimes ?? 3,
     sendTimeoutMs: o.sendTimeoutMs ?? 3000,
     maxMessageBytes: o.maxMessageBytes ?? 4 * 1024 * 1024,
-  };
+  });
 }
