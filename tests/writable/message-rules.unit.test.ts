@@ -5,6 +5,7 @@
  * that meets a refused record stores every record before it, in every mode.
  */
 import { inspect } from "node:util";
+import fc from "fast-check";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { InputError, TagInvalidError, TopicInvalidError } from "../../src/errors.ts";
@@ -15,6 +16,7 @@ import {
   MAX_USER_PROPERTIES,
   MAX_USER_PROPERTY_BYTES,
   RESERVED_PROPERTY_NAMES,
+  utf8Length,
   validateOutgoingMessage,
 } from "../../src/writable/message-rules.ts";
 import type { OutgoingMessage, SendReceipt } from "../../src/writable/outgoing-message.ts";
@@ -92,6 +94,16 @@ s(`at most ${MAX_USER_PROPERTY_BYTES} bytes of names, values, tag and keys (UTF-
   accepts({ ...base, tags: "t", keys: ["k1", "k2"], properties: { a: "v".repeat(16383 - 5) } });
   refusal({ ...base, tags: "t", keys: ["k1", "k2"], properties: { a: "v".repeat(16383 - 4) } });
   refusal({ ...base, keys: ["k".repeat(16385)] });
+});
+
+s("utf8Length counts what TextEncoder writes, lone surrogates included", () => {
+  const encoder = new TextEncoder();
+  for (const text of ["", "a", "é", "✓", "🚀", "\ud800", "\udc00x", "a\ud83d", "\ud83d\ude80\ud83d"]) {
+    assert.is(utf8Length(text), encoder.encode(text).byteLength, JSON.stringify(text));
+  }
+  fc.assert(fc.property(fc.string({ unit: "binary" }), (text) => utf8Length(text) === encoder.encode(text).byteLength), { numRuns: 500 });
+  fc.assert(fc.property(fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)) }),
+    (text) => utf8Length(text) === encoder.encode(text).byteLength), { numRuns: 500 });
 });
 
 s("body: a non-empty Uint8Array of at most maxMessageBytes (default 4 MiB)", () => {
