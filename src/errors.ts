@@ -84,7 +84,7 @@ export class ConfigError extends RocketMQError {
 
 /** A value handed to the toolkit (a record, a message, an argument) is not acceptable. */
 export class InputError extends RocketMQError {
-  readonly code = ErrorCodes.INPUT_INVALID;
+  readonly code: ErrorCode = ErrorCodes.INPUT_INVALID;
   readonly field?: string;
   readonly value?: unknown;
   constructor(
@@ -150,28 +150,25 @@ export class EncodeFailedError extends RocketMQError {
   }
 }
 
-/** A topic name breaks RocketMQ's rules (characters, length) or names a system topic. */
-export class TopicInvalidError extends RocketMQError {
-  readonly code = ErrorCodes.TOPIC_INVALID;
+/**
+ * A topic name breaks RocketMQ's rules (characters, length) or names a system
+ * topic. An InputError, so every refused message is one, with its own code.
+ */
+export class TopicInvalidError extends InputError {
+  override readonly code: ErrorCode = ErrorCodes.TOPIC_INVALID;
   /** Where the name came from: `topic`, a record field name, an option key. */
-  readonly field: string;
-  readonly value: unknown;
+  declare readonly field: string;
   constructor(message: string, field: string, value: unknown, options?: RocketMQErrorOptions) {
-    super(message, options);
-    this.field = field;
-    this.value = value;
+    super(message, field, value, options);
   }
 }
 
-/** A tag is empty, blank, too long, or contains `|` or control characters. */
-export class TagInvalidError extends RocketMQError {
-  readonly code = ErrorCodes.TAG_INVALID;
-  readonly field: string;
-  readonly value: unknown;
+/** A tag is empty, blank, too long, or contains `|` or control characters. An InputError with its own code. */
+export class TagInvalidError extends InputError {
+  override readonly code: ErrorCode = ErrorCodes.TAG_INVALID;
+  declare readonly field: string;
   constructor(message: string, field: string, value: unknown, options?: RocketMQErrorOptions) {
-    super(message, options);
-    this.field = field;
-    this.value = value;
+    super(message, field, value, options);
   }
 }
 

@@ -35,6 +35,7 @@ import * as assert from "uvu/assert";
 import { classpath, mqadmin } from "../../scripts/broker.ts";
 import { BrokerError, ErrorCodes, RocketMQError } from "../../src/errors.ts";
 import { RocketMQSource, type SourceLogEntry } from "../../src/readable/rocketmq-source.ts";
+import { RemotingClient } from "../../src/remoting/client.ts";
 import { parseSourceOptions } from "../../src/readable/source-options.ts";
 import { BytesDeserializationSchema } from "../../src/serde/bytes.ts";
 import { createMessageSink } from "../../src/writable/create-sink.ts";
@@ -141,6 +142,24 @@ function admin(args: string[]): string {
   return out;
 }
 
+/** Creates topics through the toolkit's own client, signed as the super user (a JVM start less per topic). */
+async function createTopics(topics: readonly string[]): Promise<void> {
+  const client = new RemotingClient({ nameServerAddress: NAMESRV, requestTimeoutMs: 10_000, ...ADMIN });
+  try {
+    for (const topic of topics) {
+      await client.createTopic(topic, { queues: 2 });
+      for (let i = 0; ; i++) {
+        if (await client.writableQueues(topic).then((q) => q.length === 2, () => false)) break;
+        if (i >= 50) throw new Error(`topic ${topic} has no route on ${NAMESRV}`);
+        await new Promise((r) => setTimeout(r, 200));
+        await client.getRouteInfo(topic, { refresh: true }).catch(() => undefined);
+      }
+    }
+  } finally {
+    await client.close();
+  }
+}
+
 /** Rejects after `ms` (a guard against a hang, not a measured bound). */
 function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -213,8 +232,7 @@ s.before(async () => {
   const t0 = Date.now();
   brokerScript("start");
   log(`broker with ACL started in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  admin(["updateTopic", "-t", TOPIC, "-r", "2", "-w", "2"]);
-  admin(["updateTopic", "-t", OTHER_TOPIC, "-r", "2", "-w", "2"]);
+  await createTopics([TOPIC, OTHER_TOPIC]);
   admin(["createUser", "-u", ALICE.accessKey, "-p", ALICE.secretKey, "-t", "Normal"]);
   admin(["createUser", "-u", BOB.accessKey, "-p", BOB.secretKey, "-t", "Normal"]);
   admin(["createAcl", "-s", `User:${ALICE.accessKey}`, "-r", `Topic:${TOPIC},Group:*`, "-a", "Pub,Sub,Get", "-d", "Allow"]);

@@ -120,12 +120,14 @@ s("body: a non-empty Uint8Array of at most maxMessageBytes (default 4 MiB)", () 
   accepts({ topic: "orders", body: Buffer.from("x") });
 });
 
-s("topic and tag follow the selectors' rules (one place), with their own error classes", () => {
+s("topic and tag follow the selectors' rules (one place), with their own InputError subclasses and codes", () => {
   for (const bad of ["", "my topic", "x".repeat(128), "TBW102", "rmq_sys_x", "%RETRY%g", 7]) {
-    assert.throws(() => validateOutgoingMessage({ topic: bad, body }), (e: unknown) => e instanceof TopicInvalidError && e.field === "topic");
+    assert.throws(() => validateOutgoingMessage({ topic: bad, body }),
+      (e: unknown) => e instanceof TopicInvalidError && e instanceof InputError && e.code === "TOPIC_INVALID" && e.field === "topic");
   }
   for (const bad of ["", " ", "a|b", "a||b", "a\nb", "a\u0085b", 7]) {
-    assert.throws(() => validateOutgoingMessage({ ...base, tags: bad }), (e: unknown) => e instanceof TagInvalidError && e.field === "tags");
+    assert.throws(() => validateOutgoingMessage({ ...base, tags: bad }),
+      (e: unknown) => e instanceof TagInvalidError && e instanceof InputError && e.code === "TAG_INVALID" && e.field === "tags");
   }
   accepts({ topic: "x".repeat(127), body, tags: "tag A" });
 });
