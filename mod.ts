@@ -5,6 +5,7 @@
  */
 
 export {
+  AuthenticationError,
   BarrierViolationError,
   BrokerError,
   ConfigError,
@@ -16,6 +17,7 @@ export {
   EpochError,
   ErrorCodes,
   InputError,
+  PermissionError,
   ProtocolError,
   RouteError,
   SendError,
@@ -137,6 +139,10 @@ export {
   parseSinkOptions,
   SinkPropertyKeys,
   DEFAULT_MAX_MESSAGE_BYTES,
+  MAX_SHARDING_KEY_BYTES,
+  MAX_USER_PROPERTIES,
+  MAX_USER_PROPERTY_BYTES,
+  RESERVED_PROPERTY_NAMES,
   validateOutgoingMessage,
 } from "./src/writable/mod.ts";
 export {

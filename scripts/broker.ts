@@ -15,6 +15,8 @@
  * ROCKETMQ_PROXY_PORT 8081 (gRPC), ROCKETMQ_PROXY_REMOTING_PORT 8080.
  * ROCKETMQ_BROKER_CONF: extra broker.conf lines, `key=value` separated by spaces or newlines, appended after
  * ours (a later line wins), for a local broker this script starts; e.g. "accessMessageInMemoryMaxRatio=0".
+ * ROCKETMQ_PROXY_CONF: a JSON object of extra proxy.json keys, merged over ours, for the same local broker
+ * (e.g. the proxy's authentication settings).
  * State, logs and the store live in $TMPDIR/rocketmq-webstreams-<namesrv port>.
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
@@ -103,6 +105,21 @@ export function extraBrokerConf(value: string | undefined): string[] {
   return lines;
 }
 
+/** ROCKETMQ_PROXY_CONF as proxy.json keys; anything but a JSON object is refused. */
+export function extraProxyConf(value: string | undefined): Record<string, unknown> {
+  if (value === undefined || value.trim() === "") return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch (err) {
+    throw new RangeError(`ROCKETMQ_PROXY_CONF is not JSON: ${(err as Error).message}`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new RangeError("ROCKETMQ_PROXY_CONF must be a JSON object of proxy.json keys");
+  }
+  return parsed as Record<string, unknown>;
+}
+
 function writeConfigs(): { namesrvConf: string; brokerConf: string; proxyConf: string } {
   mkdirSync(join(stateDir, "store"), { recursive: true });
   const namesrvConf = join(stateDir, "namesrv.properties");
@@ -146,6 +163,7 @@ function writeConfigs(): { namesrvConf: string; brokerConf: string; proxyConf: s
       namesrvAddr: `127.0.0.1:${ports.namesrv}`,
       grpcServerPort: ports.grpc,
       remotingListenPort: ports.proxyRemoting,
+      ...extraProxyConf(process.env.ROCKETMQ_PROXY_CONF),
     }),
   );
   return { namesrvConf, brokerConf, proxyConf };

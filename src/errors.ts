@@ -25,6 +25,8 @@ export const ErrorCodes = {
   TIMEOUT: "TIMEOUT",
   PROTOCOL_ERROR: "PROTOCOL_ERROR",
   BROKER_ERROR: "BROKER_ERROR",
+  AUTH_FAILED: "AUTH_FAILED",
+  NO_PERMISSION: "NO_PERMISSION",
   ROUTE_NOT_FOUND: "ROUTE_NOT_FOUND",
   // streams and checkpoints
   STREAM_CLOSED: "STREAM_CLOSED",
@@ -83,7 +85,7 @@ export class ConfigError extends RocketMQError {
 
 /** A value handed to the toolkit (a record, a message, an argument) is not acceptable. */
 export class InputError extends RocketMQError {
-  readonly code = ErrorCodes.INPUT_INVALID;
+  readonly code: ErrorCode = ErrorCodes.INPUT_INVALID;
   readonly field?: string;
   readonly value?: unknown;
   constructor(
@@ -149,28 +151,25 @@ export class EncodeFailedError extends RocketMQError {
   }
 }
 
-/** A topic name breaks RocketMQ's rules (characters, length) or names a system topic. */
-export class TopicInvalidError extends RocketMQError {
-  readonly code = ErrorCodes.TOPIC_INVALID;
+/**
+ * A topic name breaks RocketMQ's rules (characters, length) or names a system
+ * topic. An InputError, so every refused message is one, with its own code.
+ */
+export class TopicInvalidError extends InputError {
+  override readonly code: ErrorCode = ErrorCodes.TOPIC_INVALID;
   /** Where the name came from: `topic`, a record field name, an option key. */
-  readonly field: string;
-  readonly value: unknown;
+  declare readonly field: string;
   constructor(message: string, field: string, value: unknown, options?: RocketMQErrorOptions) {
-    super(message, options);
-    this.field = field;
-    this.value = value;
+    super(message, field, value, options);
   }
 }
 
-/** A tag is empty, blank, too long, or contains `|` or control characters. */
-export class TagInvalidError extends RocketMQError {
-  readonly code = ErrorCodes.TAG_INVALID;
-  readonly field: string;
-  readonly value: unknown;
+/** A tag is empty, blank, too long, or contains `|` or control characters. An InputError with its own code. */
+export class TagInvalidError extends InputError {
+  override readonly code: ErrorCode = ErrorCodes.TAG_INVALID;
+  declare readonly field: string;
   constructor(message: string, field: string, value: unknown, options?: RocketMQErrorOptions) {
-    super(message, options);
-    this.field = field;
-    this.value = value;
+    super(message, field, value, options);
   }
 }
 
@@ -209,7 +208,7 @@ export class ProtocolError extends RocketMQError {
 
 /** The broker (or name server, or proxy) answered with a failure response code. */
 export class BrokerError extends RocketMQError {
-  readonly code = ErrorCodes.BROKER_ERROR;
+  readonly code: ErrorCode = ErrorCodes.BROKER_ERROR;
   readonly responseCode: number;
   readonly remark: string;
   constructor(
@@ -224,6 +223,20 @@ export class BrokerError extends RocketMQError {
     this.responseCode = responseCode;
     this.remark = remark;
   }
+}
+
+/**
+ * The broker or proxy did not accept the credentials: a wrong secret, an
+ * unknown or disabled user, no credentials where authentication is on.
+ * Retrying with the same credentials gives the same answer.
+ */
+export class AuthenticationError extends BrokerError {
+  override readonly code: ErrorCode = ErrorCodes.AUTH_FAILED;
+}
+
+/** The credentials are valid but do not allow this action on this resource (topic, group). */
+export class PermissionError extends BrokerError {
+  override readonly code: ErrorCode = ErrorCodes.NO_PERMISSION;
 }
 
 /** No route for a topic: unknown topic, or no readable/writable queue. */

@@ -7,6 +7,7 @@
 import * as E from "fp-ts/lib/Either.js";
 import * as t from "io-ts";
 import { ConfigError } from "../errors.ts";
+import { SECRET_OPTION } from "./hidden-secret.ts";
 
 /** Maps a seed Properties key to its camelCase option name. */
 export type PropertyTable = Readonly<Record<string, string>>;
@@ -96,10 +97,10 @@ export function decodeOptions<C extends t.Any>(
     const name = table[key] ?? key;
     if (!known.has(name)) {
       const valid = [...Object.keys(table), ...known].sort().join(", ");
-      throw new ConfigError(`${what}: unknown option ${JSON.stringify(key)} (valid: ${valid})`, key, value);
+      throw new ConfigError(`${what}: unknown option ${JSON.stringify(key)} (valid: ${valid})`, key, SECRET_OPTION.test(key) ? "(hidden)" : value);
     }
     if (name in normalised) {
-      throw new ConfigError(`${what}: option ${JSON.stringify(key)} given twice (as ${spelledAs[name]} and ${key})`, key, value);
+      throw new ConfigError(`${what}: option ${JSON.stringify(key)} given twice (as ${spelledAs[name]} and ${key})`, key, SECRET_OPTION.test(key) ? "(hidden)" : value);
     }
     normalised[name] = value;
     spelledAs[name] = key;
@@ -115,8 +116,10 @@ export function decodeOptions<C extends t.Any>(
   if (first.value === undefined) {
     throw new ConfigError(`${what}: missing required option ${JSON.stringify(key)}${key !== name ? ` (or ${name})` : ""}: expected ${expected}${problems}`, key, undefined);
   }
+  const secret = SECRET_OPTION.test(key);
   throw new ConfigError(
-    `${what}: option ${JSON.stringify(key)} has value ${render(first.value)}: expected ${expected}${problems}`, key, first.value);
+    `${what}: option ${JSON.stringify(key)} has value ${secret ? "(hidden)" : render(first.value)}: expected ${expected}${problems}`,
+    key, secret ? "(hidden)" : first.value);
 }
 
 function collectProps(codec: t.Any): Record<string, unknown> {

@@ -338,6 +338,8 @@ export class RocketMQSource<T> extends ReadableStream<Batch<SourceRecord<T>>> {
     for (let i = 0; i < o.parallelism; i++) {
       this.#members.push(new GroupMember({
         ...o,
+        // not enumerable in parsed options (kept out of logs), so not carried by the spread
+        ...(o.secretKey !== undefined ? { secretKey: o.secretKey } : {}),
         subscription: subscriptionOf(o),
         assign: (member, queues, ids) => this.#assign(member, queues, ids),
         onError: (_member, error) => this.#log({ level: "warn", message: `group membership: ${errorText(error)}`, error }),

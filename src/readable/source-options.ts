@@ -10,6 +10,7 @@ import { pullTimeoutMs } from "../remoting/broker-pull.ts";
 import { ConfigError } from "../errors.ts";
 import { DecodeFailurePolicyCodec, type DecodeFailurePolicy } from "../serde/decode-policy.ts";
 import type { Subscription } from "../remoting/broker-pull.ts";
+import { hideSecretKey } from "../config/hidden-secret.ts";
 
 /** Seed Properties key -> typed option name. */
 export const SourcePropertyKeys = {
@@ -119,7 +120,7 @@ export function parseSourceOptions(input: SourceOptionsInput | Map<string, unkno
     throw new ConfigError(`source options: longPollingMs (${longPollingMs}) with requestTimeoutMs (${requestTimeoutMs}) gives a pull timeout of ${pullTimeoutMs(longPollingMs, requestTimeoutMs)} ms, above the ${MAX_TIMER_MS} ms a timer can wait`,
       key, key === "longPollingMs" ? longPollingMs : requestTimeoutMs);
   }
-  return {
+  return hideSecretKey({
     ...o,
     nameServerAddress: o.nameServerAddress!,
     consumerGroup: o.consumerGroup!,
@@ -136,7 +137,7 @@ export function parseSourceOptions(input: SourceOptionsInput | Map<string, unkno
     requestTimeoutMs,
     parallelism: o.parallelism ?? 1,
     decodeFailurePolicy: policy,
-  };
+  });
 }
 
 /** The pull subscription the options describe. */

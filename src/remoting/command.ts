@@ -3,7 +3,8 @@
  * wire it is a header (JSON or RocketMQ's binary layout) and an optional body;
  * `frame.ts` does the bytes.
  */
-import { BrokerError } from "../errors.ts";
+import { brokerRefusal } from "../access-denied.ts";
+import type { BrokerError } from "../errors.ts";
 import { describeResponseCode, isRetryableResponse, ResponseCode } from "./request-codes.ts";
 
 /** One request or response, as it travels. */
@@ -102,10 +103,10 @@ export function createResponse(
   };
 }
 
-/** A BrokerError for a failure response, carrying its code, remark and retryability. */
+/** A BrokerError (AuthenticationError / PermissionError for access refusals) for a failure response, carrying its code, remark and retryability. */
 export function brokerErrorOf(response: RemotingCommand, what: string, address: string): BrokerError {
   const remark = response.remark ?? "";
-  return new BrokerError(
+  return brokerRefusal(
     `${what} at ${address} failed: ${describeResponseCode(response.code)}${remark ? `: ${remark}` : ""}`,
     response.code,
     remark,

@@ -78,7 +78,8 @@ export function tagNameProblem(tag: string): string | undefined {
   if (tag.trim().length === 0) return "must not be only whitespace";
   if (tag.includes("|")) return `must not contain "|" (the proxy refuses it, and "||" separates tags in subscriptions)`;
   // deno-lint-ignore no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(tag)) return "must not contain control characters";
+  // Java's Character.isISOControl, which the proxy applies: C0, DEL and C1
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(tag)) return "must not contain control characters";
   if (tag.length > TAG_MAX_LENGTH) return `is ${tag.length} characters long, at most ${TAG_MAX_LENGTH} are allowed`;
   return undefined;
 }

@@ -39,7 +39,7 @@ export function createProducerTransport(options: SinkOptions): ProducerTransport
     : {};
   if (options.endpoints !== undefined) {
     return new GrpcProducerTransport({ endpoints: options.endpoints, retryTimes: options.retryTimes, sendTimeoutMs: options.sendTimeoutMs,
-      retryBackoff: backoffOf(options), ...acl });
+      retryBackoff: backoffOf(options), maxMessageBytes: options.maxMessageBytes, ...acl });
   }
   return new RemotingProducerTransport({
     nameServerAddress: options.nameServerAddress!,
@@ -47,6 +47,7 @@ export function createProducerTransport(options: SinkOptions): ProducerTransport
     retryTimes: options.retryTimes,
     sendTimeoutMs: options.sendTimeoutMs,
     retryBackoff: backoffOf(options),
+    maxMessageBytes: options.maxMessageBytes,
     ...acl,
   });
 }

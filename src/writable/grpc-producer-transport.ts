@@ -10,8 +10,10 @@
 import { EventEmitter } from "node:events";
 import { Producer } from "rocketmq-client-nodejs";
 import { type Backoff, SEND_RETRY_BACKOFF } from "../backoff.ts";
-import { BrokerError, ConnectionError, SendError, TimeoutError } from "../errors.ts";
+import { brokerRefusal } from "../access-denied.ts";
+import { BrokerError, ConnectionError, InputError, SendError, TimeoutError } from "../errors.ts";
 import { GrpcBatchSender, toClientMessage } from "./grpc-batch-send.ts";
+import { DEFAULT_MAX_MESSAGE_BYTES, validateOutgoingMessage } from "./message-rules.ts";
 import type { OutgoingMessage, SendReceipt } from "./outgoing-message.ts";
 import type { ProducerTransport } from "./producer-transport.ts";
 
@@ -27,6 +29,8 @@ export interface GrpcProducerOptions {
   readonly retryBackoff?: Backoff;
   readonly accessKey?: string;
   readonly secretKey?: string;
+  /** The largest body accepted (the broker's `maxMessageSize`); default 4 MiB. */
+  readonly maxMessageBytes?: number;
 }
 
 const silentLogger = { info() {}, warn() {}, error() {}, debug() {} };
@@ -44,7 +48,8 @@ const GrpcStatus = { DEADLINE_EXCEEDED: 4, RESOURCE_EXHAUSTED: 8, INTERNAL: 13, 
  * The toolkit's typed error for a failed gRPC send. Two kinds of numeric
  * `code` arrive here and must not be confused:
  * - a proxy response code (>= 10000, e.g. 40401 topic not found), from the
- *   client's ClientException: the proxy answered and refused -> BrokerError;
+ *   client's ClientException: the proxy answered and refused -> BrokerError
+ *   (AuthenticationError / PermissionError for access refusals);
  * - a gRPC status (0..16), from grpc-js: the call did not get an answer.
  *   UNAVAILABLE (proxy down or unreachable) -> ConnectionError naming the
  *   endpoints; DEADLINE_EXCEEDED -> TimeoutError; others -> BrokerError
@@ -64,10 +69,23 @@ export function grpcSendError(err: unknown, topic: string, endpoints: string, ti
       cause: err, retryable: e.code === GrpcStatus.RESOURCE_EXHAUSTED || e.code === GrpcStatus.INTERNAL });
   }
   if (typeof e?.code === "number") {
-    return new BrokerError(`proxy at ${endpoints} refused the send to topic ${topic}: ${message}`, e.code, message, {
+    return brokerRefusal(`proxy at ${endpoints} refused the send to topic ${topic}: ${message}`, e.code, message, {
       cause: err, retryable: retryableProxyCode(e.code) });
   }
+  if (err instanceof TypeError) {
+    // the client refusing the message by the proxy's settings for the topic (e.g. a FIFO message to a
+    // topic that takes only normal ones): the proxy's refusal, relayed without a response code (0)
+    return new BrokerError(`proxy at ${endpoints} does not accept this message for topic ${topic}: ${message}`, 0, message, { cause: err });
+  }
   return new SendError(`send to topic ${topic} through ${endpoints} failed: ${message}`, 1, { cause: err, retryable: true });
+}
+
+/** The first error in `err`'s cause chain that carries a proxy response code (>= 10000). */
+function proxyAnswerIn(err: unknown): { code: number; message: string } | undefined {
+  for (let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 8; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === "number" && e.code >= 10000) return { code: e.code, message: String(e.message) };
+  }
+  return undefined;
 }
 
 export class GrpcProducerTransport implements ProducerTransport {
@@ -76,6 +94,7 @@ export class GrpcProducerTransport implements ProducerTransport {
   #started: Promise<void> | undefined;
   #endpoints: string;
   #timeoutMs: number;
+  #maxMessageBytes: number;
   #batches: GrpcBatchSender;
   /** The wait before a batch is retried behind the same endpoints, as configured. */
   readonly retryBackoff: Backoff;
@@ -84,6 +103,7 @@ export class GrpcProducerTransport implements ProducerTransport {
     this.#endpoints = options.endpoints;
     const attempts = (options.retryTimes ?? 3) + 1;
     this.#timeoutMs = options.sendTimeoutMs ?? 3000;
+    this.#maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     this.retryBackoff = options.retryBackoff ?? SEND_RETRY_BACKOFF;
     this.#producer = new Producer({
       endpoints: options.endpoints,
@@ -107,17 +127,26 @@ export class GrpcProducerTransport implements ProducerTransport {
   /** Connects once; every send waits for it. */
   start(): Promise<void> {
     this.#started ??= this.#producer.startup().catch((err: unknown) => {
+      // the client wraps the proxy's answer (e.g. wrong credentials while fetching routes) in plain Errors
+      const refusal = proxyAnswerIn(err);
+      if (refusal) {
+        throw brokerRefusal(`the proxy at ${this.#endpoints} refused the gRPC producer's startup: ${refusal.message}`,
+          refusal.code, refusal.message, { cause: err, retryable: retryableProxyCode(refusal.code) });
+      }
       throw new ConnectionError(`could not start the gRPC producer at ${this.#endpoints}: ${(err as Error).message}`,
         this.#endpoints, { cause: err });
     });
     return this.#started;
   }
 
+  /** Refuses a message RocketMQ would not store as written (message-rules.ts) before anything is sent. */
   async send(message: OutgoingMessage): Promise<SendReceipt> {
-    await this.start();
+    validateOutgoingMessage(message, this.#maxMessageBytes);
     if (message.delayLevel !== undefined) {
-      throw new SendError("delayLevel is not available over gRPC: use deliveryTimestamp", 1);
+      throw new InputError("message.delayLevel is not available over gRPC (use deliveryTimestamp), got " +
+        String(message.delayLevel), "delayLevel", message.delayLevel);
     }
+    await this.start();
     try {
       const receipt = await this.#producer.send(toClientMessage(message));
       return { msgId: receipt.messageId, topic: message.topic };
@@ -128,6 +157,7 @@ export class GrpcProducerTransport implements ProducerTransport {
 
   /** One SendMessage request for all of `messages` (one topic, no FIFO key or delivery time); all stored or a rejection. */
   async sendBatch(messages: readonly OutgoingMessage[]): Promise<SendReceipt[]> {
+    for (const m of messages) validateOutgoingMessage(m, this.#maxMessageBytes);
     await this.start();
     return this.#batches.send(messages);
   }

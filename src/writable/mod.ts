@@ -7,7 +7,14 @@ export { GrpcProducerTransport } from "./grpc-producer-transport.ts";
 export { RemotingProducerTransport } from "./remoting-producer-transport.ts";
 export { SendEngine, SendModes } from "./send-engine.ts";
 export { parseSinkOptions, SinkPropertyKeys } from "./sink-options.ts";
-export { DEFAULT_MAX_MESSAGE_BYTES, validateOutgoingMessage } from "./outgoing-message.ts";
+export {
+  DEFAULT_MAX_MESSAGE_BYTES,
+  MAX_SHARDING_KEY_BYTES,
+  MAX_USER_PROPERTIES,
+  MAX_USER_PROPERTY_BYTES,
+  RESERVED_PROPERTY_NAMES,
+  validateOutgoingMessage,
+} from "./message-rules.ts";
 
 export type { SchemaSinkInit } from "./create-sink.ts";
 export type { RocketMQSinkInit, ToMessage } from "./rocketmq-sink.ts";

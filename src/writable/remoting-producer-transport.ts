@@ -18,6 +18,7 @@ import { type Backoff, backoffMs, SEND_RETRY_BACKOFF, sleep } from "../backoff.t
 import { RocketMQError } from "../errors.ts";
 import { RemotingClient } from "../remoting/client.ts";
 import type { MessageQueue } from "../remoting/route.ts";
+import { DEFAULT_MAX_MESSAGE_BYTES, validateOutgoingMessage } from "./message-rules.ts";
 import type { OutgoingMessage, SendReceipt } from "./outgoing-message.ts";
 import type { ProducerTransport } from "./producer-transport.ts";
 
@@ -30,6 +31,8 @@ export interface RemotingProducerOptions {
   readonly secretKey?: string;
   /** Pause before retrying on the broker that failed; default 100 ms doubling up to 1,000 ms. */
   readonly retryBackoff?: Backoff;
+  /** The largest body accepted (the broker's `maxMessageSize`); default 4 MiB. */
+  readonly maxMessageBytes?: number;
   /** Use an existing client (shared with a source); it is not closed by this transport. */
   readonly client?: RemotingClient;
 }
@@ -52,6 +55,7 @@ export class RemotingProducerTransport implements ProducerTransport {
   readonly #group: string;
   readonly #retryTimes: number;
   readonly #timeoutMs: number;
+  readonly #maxMessageBytes: number;
   /** The wait before a retry on the broker that just failed, as configured. */
   readonly retryBackoff: Backoff;
   #roundRobin = 0;
@@ -67,11 +71,18 @@ export class RemotingProducerTransport implements ProducerTransport {
     this.#group = options.producerGroup;
     this.#retryTimes = options.retryTimes ?? 3;
     this.#timeoutMs = options.sendTimeoutMs ?? 3000;
+    this.#maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     this.retryBackoff = options.retryBackoff ?? SEND_RETRY_BACKOFF;
     this.#client.registerProducer(this.#group);
   }
 
+  /** Refuses a message RocketMQ would not store as written (message-rules.ts) before anything is sent. */
   send(message: OutgoingMessage): Promise<SendReceipt> {
+    try {
+      validateOutgoingMessage(message, this.#maxMessageBytes);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     return this.#withRetries(message.topic, message.shardingKey, async (mq) => {
       const r = await this.#client.send(mq, toRemoting(message), { producerGroup: this.#group, timeoutMs: this.#timeoutMs });
       return { msgId: r.msgId, topic: mq.topic, brokerName: mq.brokerName, queueId: r.queueId, queueOffset: r.queueOffset };
@@ -82,6 +93,11 @@ export class RemotingProducerTransport implements ProducerTransport {
   sendBatch(messages: readonly OutgoingMessage[]): Promise<SendReceipt[]> {
     const topic = messages[0]?.topic;
     if (topic === undefined) return Promise.resolve([]);
+    try {
+      for (const m of messages) validateOutgoingMessage(m, this.#maxMessageBytes);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     return this.#withRetries(topic, undefined, async (mq) => {
       const r = await this.#client.sendBatch(mq, messages.map(toRemoting), { producerGroup: this.#group, timeoutMs: this.#timeoutMs });
       return r.msgIds.map((msgId, i) => ({ msgId, topic, brokerName: mq.brokerName, queueId: r.queueId, queueOffset: r.queueOffset + i }));

@@ -14,7 +14,7 @@
 import { InputError, RocketMQError, SendError, StreamClosedError } from "../errors.ts";
 import type { CheckpointSink } from "../offsets/checkpoint-sink.ts";
 import type { OutgoingMessage, SendReceipt } from "./outgoing-message.ts";
-import { validateOutgoingMessage } from "./outgoing-message.ts";
+import { validateOutgoingMessage } from "./message-rules.ts";
 import type { ProducerTransport } from "./producer-transport.ts";
 import { SendEngine, type SendMode, type SendStats } from "./send-engine.ts";
 
@@ -73,19 +73,30 @@ export class RocketMQSink<T> implements CheckpointSink<T> {
    * write before any of its batch is sent.
    */
   write(records: readonly T[]): Promise<void> {
+    let messages: OutgoingMessage[];
+    try {
+      messages = this.#encode(records);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.#start().write(messages);
+  }
+
+  /** Every record as a message that passes the message rules, or the refusal of the first that does not. */
+  #encode(records: readonly T[]): OutgoingMessage[] {
     const messages = new Array<OutgoingMessage>(records.length);
     for (let i = 0; i < records.length; i++) {
       try {
         messages[i] = validateOutgoingMessage(this.#init.toMessage(records[i]!), this.#init.maxMessageBytes);
       } catch (err) {
-        if (err instanceof RocketMQError) return Promise.reject(err);
-        return Promise.reject(new InputError(
+        if (err instanceof RocketMQError) throw err;
+        throw new InputError(
           `record ${this.#written + i} could not be turned into a message: ${(err as Error)?.message ?? String(err)}`,
-          "record", records[i], { cause: err }));
+          "record", records[i], { cause: err });
       }
     }
     this.#written += records.length;
-    return this.#start().write(messages);
+    return messages;
   }
 
   flush(): Promise<void> {
@@ -125,7 +136,9 @@ export class RocketMQSink<T> implements CheckpointSink<T> {
    * `close()` flushes and waits; `abort()` stops and rejects with a
    * SendError that counts the unacknowledged messages. A write that fails
    * errors the stream (the writer's promises reject with that error) and
-   * releases the transport, since the stream will call nothing else.
+   * releases the transport, since the stream will call nothing else. A record
+   * refused by the message rules (an InputError, before anything of it is
+   * sent) first lets every earlier record be stored, then errors the stream.
    *
    * @example
    * await records.pipeTo(sink.writable());
@@ -157,14 +170,13 @@ export class RocketMQSink<T> implements CheckpointSink<T> {
   #writableOf<C>(records: (chunk: C) => readonly T[], strategy?: QueuingStrategy<C>): WritableStream<C> {
     return new WritableStream<C>({
       write: (chunk) => {
-        let batch: readonly T[];
+        let messages: OutgoingMessage[];
         try {
-          batch = records(chunk);
+          messages = this.#encode(records(chunk));
         } catch (err) {
-          // a chunk refused before anything is sent errors the stream the same way as a failed send
-          return this.#failed(err);
+          return this.#refused(err);
         }
-        return this.write(batch).catch((err: unknown) => this.#failed(err));
+        return this.#start().write(messages).catch((err: unknown) => this.#failed(err));
       },
       close: () => this.close(),
       abort: async (reason) => {
@@ -172,6 +184,17 @@ export class RocketMQSink<T> implements CheckpointSink<T> {
         if (lost > 0) throw new SendError(`sink aborted with ${lost} message(s) not acknowledged`, lost, { cause: reason });
       },
     }, strategy);
+  }
+
+  /**
+   * A chunk was refused before anything of it was sent: the stream will call
+   * nothing else, so store what the earlier writes accepted (flush and close),
+   * then fail with the refusal; or with the flush's error if that failed too,
+   * since then earlier records are in doubt.
+   */
+  async #refused(err: unknown): Promise<never> {
+    await this.close();
+    throw err;
   }
 
   /** A write failed: the stream will call nothing else, so release the transport, then fail with the cause. */

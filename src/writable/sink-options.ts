@@ -9,6 +9,7 @@ import { AddressList, decodeOptions, NonNegativeIntFromInput, PositiveIntFromInp
 import { DurationMs, NonNegativeDurationMs } from "../config/duration.ts";
 import { SEND_RETRY_BACKOFF } from "../backoff.ts";
 import { ConfigError } from "../errors.ts";
+import { hideSecretKey } from "../config/hidden-secret.ts";
 
 /** Seed Properties key -> typed option name. */
 export const SinkPropertyKeys = {
@@ -88,7 +89,7 @@ export function parseSinkOptions(input: SinkOptionsInput | Map<string, unknown>)
     throw new ConfigError(`sink options: retryBackoffMaxMs (${retryBackoffMaxMs}) is below retryBackoffMs (${retryBackoffMs})`,
       "retryBackoffMaxMs", retryBackoffMaxMs);
   }
-  return {
+  return hideSecretKey({
     ...o,
     retryBackoffMs,
     retryBackoffMaxMs,
@@ -96,5 +97,5 @@ export function parseSinkOptions(input: SinkOptionsInput | Map<string, unknown>)
     retryTimes: o.retryTimes ?? 3,
     sendTimeoutMs: o.sendTimeoutMs ?? 3000,
     maxMessageBytes: o.maxMessageBytes ?? 4 * 1024 * 1024,
-  };
+  });
 }
