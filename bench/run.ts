@@ -17,7 +17,7 @@
  */
 import { rmSync, writeFileSync } from "node:fs";
 import { relative } from "node:path";
-import { ensureBroker, rocketmqVersion } from "../scripts/broker.ts";
+import { ensureBroker, rocketmqVersion, withProxy } from "../scripts/broker.ts";
 import { CONTENDERS, PENDING } from "./contenders/index.ts";
 import { type Contender, type ContenderResult, type RunContext, SCENARIOS, type Scenario, SCENARIO_TITLES } from "./contenders/types.ts";
 import { BenchAdmin, randomName, storedMessagesByMqadmin } from "./lib/broker-admin.ts";
@@ -79,7 +79,7 @@ log(`${options.quick ? "quick" : options.fullSize ? "full" : "reduced"} run: ${s
   `${options.messages} msgs (sync ${options.syncMessages}, latency ${options.latencyMessages} + ${options.latencyWarmup} warm-up), ` +
   `warm-up ${options.warmup}, ${options.reps} rep(s), ${options.size} B`);
 
-const cluster = await ensureBroker();
+const cluster = withProxy(await ensureBroker());
 log(`broker: ${cluster.kind}, name server ${cluster.namesrv}, proxy ${cluster.endpoints}`);
 const admin = new BenchAdmin(cluster.namesrv);
 /** The end-of-scenario count through mqadmin as well (a JVM per call): not in the quick run, for its time budget. */

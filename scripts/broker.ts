@@ -1,7 +1,7 @@
 /**
- * A real Apache RocketMQ 5.x for tests, benchmarks and the demo.
+ * A real Apache RocketMQ for tests, benchmarks and the demo.
  *
- *   node scripts/broker.ts start | stop | status | classpath
+ *   node scripts/broker.ts [--version X.Y.Z] start | stop | status | classpath | clean
  *
  * How the cluster is found, in order:
  *  1. ROCKETMQ_NAMESRV (and ROCKETMQ_ENDPOINTS for the gRPC proxy): an existing cluster.
@@ -10,6 +10,12 @@
  *  4. Otherwise: name server + broker + proxy from Maven Central jars (scripts/broker/pom.xml),
  *     started with the machine's JDK 17 as two JVMs (name server; proxy in "local" mode,
  *     which hosts the broker in the same JVM to spare the 2-core machine a third JVM).
+ *
+ * Version: the pom's rocketmq.version (5.5.0) unless ROCKETMQ_VERSION (or --version) names another release on
+ * Maven Central; each version resolves and caches its own classpath. 4.x ships no proxy: its local cluster is a
+ * name server and a plain broker (BrokerStartup) as two JVMs, it has no gRPC endpoint (`endpoints` is absent),
+ * and it reads its logback configuration from $ROCKETMQ_HOME/conf, which this script writes. A state dir
+ * remembers the version started in it, so a broker of another version on the same ports is never reused.
  *
  * Ports (override with env): ROCKETMQ_NAMESRV_PORT 9876, ROCKETMQ_BROKER_PORT 10911,
  * ROCKETMQ_PROXY_PORT 8081 (gRPC), ROCKETMQ_PROXY_REMOTING_PORT 8080.
@@ -41,7 +47,8 @@ export const stateDir = join(tmpdir(), `rocketmq-webstreams-${ports.namesrv}`);
 export interface Cluster {
   kind: "existing" | "local-reused" | "local-started" | "testcontainers";
   namesrv: string;
-  endpoints: string;
+  /** The gRPC proxy; absent for 4.x, which has none. */
+  endpoints?: string;
   /** JVM classpath holding mqadmin (rocketmq-tools); absent for an existing cluster without jars. */
   classpath?: string;
   home?: string;
@@ -51,23 +58,28 @@ function log(msg: string): void {
   process.stderr.write(`[broker] ${msg}\n`);
 }
 
-/** The Maven-resolved classpath of namesrv + broker + proxy + tools, cached per pom content. */
-export function classpath(): string {
-  const pomText = readFileSync(pom, "utf8");
-  const version = /<rocketmq\.version>([^<]+)</.exec(pomText)?.[1] ?? "unknown";
+/** The RocketMQ version to run: ROCKETMQ_VERSION, else the pom's rocketmq.version. */
+export function rocketmqVersion(): string {
+  return process.env.ROCKETMQ_VERSION || (/<rocketmq\.version>([^<]+)</.exec(readFileSync(pom, "utf8"))?.[1] ?? "unknown");
+}
+
+/** Whether a version ships the 5.x proxy (gRPC); 4.x does not. */
+export function hasProxy(version = rocketmqVersion()): boolean {
+  return Number(version.split(".")[0]) >= 5;
+}
+
+/** The Maven-resolved classpath of namesrv + broker (+ proxy on 5.x) + tools, cached per version. */
+export function classpath(version = rocketmqVersion()): string {
   const file = join(tmpdir(), `rocketmq-webstreams-classpath-${version}.txt`);
   if (!existsSync(file)) {
     log(`resolving org.apache.rocketmq ${version} jars with Maven`);
-    const r = spawnSync("mvn", ["-q", "-B", "-f", pom, "dependency:build-classpath", `-Dmdep.outputFile=${file}`], {
+    const r = spawnSync("mvn", ["-q", "-B", "-f", pom, "dependency:build-classpath", `-Drocketmq.version=${version}`,
+      ...(hasProxy(version) ? [] : ["-Drocketmq.noProxy"]), `-Dmdep.outputFile=${file}`], {
       stdio: ["ignore", "inherit", "inherit"],
     });
     if (r.status !== 0) throw new Error(`mvn dependency:build-classpath failed (exit ${r.status}); see output above`);
   }
   return readFileSync(file, "utf8").trim();
-}
-
-export function rocketmqVersion(): string {
-  return /<rocketmq\.version>([^<]+)</.exec(readFileSync(pom, "utf8"))?.[1] ?? "unknown";
 }
 
 function portOpen(port: number, host = "127.0.0.1", timeoutMs = 1000): Promise<boolean> {
@@ -155,6 +167,11 @@ function writeConfigs(): { namesrvConf: string; brokerConf: string; proxyConf: s
       "",
     ].join("\n"),
   );
+  // 4.x configures logback from $ROCKETMQ_HOME/conf and exits when the file is missing (5.x has its own)
+  mkdirSync(join(stateDir, "conf"), { recursive: true });
+  const logback = `<configuration><appender name="F" class="ch.qos.logback.core.FileAppender"><file>${join(stateDir, "rocketmq.log")}</file>` +
+    `<encoder><pattern>%d %p %c{0} - %m%n</pattern></encoder></appender><root level="WARN"><appender-ref ref="F"/></root></configuration>\n`;
+  for (const name of ["logback_namesrv.xml", "logback_broker.xml", "logback_tools.xml"]) writeFileSync(join(stateDir, "conf", name), logback);
   const proxyConf = join(stateDir, "proxy.json");
   writeFileSync(
     proxyConf,
@@ -169,11 +186,17 @@ function writeConfigs(): { namesrvConf: string; brokerConf: string; proxyConf: s
   return { namesrvConf, brokerConf, proxyConf };
 }
 
+/**
+ * 4.x unmaps store files through DirectByteBuffer internals by reflection, which JDK 17 refuses unless java.nio is
+ * opened: without it the broker dies at shutdown and cannot load its store again. 5.x needs none of this.
+ */
+const jdk17Opens = () => hasProxy() ? [] : ["--add-opens=java.base/java.nio=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"];
+
 function startJvm(name: string, heap: string, mainClass: string, args: string[], cp: string): number {
   const out = openSync(join(stateDir, `${name}.out`), "a");
   const child = spawn(
     "java",
-    [`-Xms${heap}`, `-Xmx${heap}`, "-XX:MaxDirectMemorySize=256m", "-XX:+UseG1GC", "-XX:ActiveProcessorCount=2",
+    [...jdk17Opens(), `-Xms${heap}`, `-Xmx${heap}`, "-XX:MaxDirectMemorySize=256m", "-XX:+UseG1GC", "-XX:ActiveProcessorCount=2",
       `-Duser.home=${stateDir}`, "-Drocketmq.client.logUseSlf4j=false", "-cp", cp, mainClass, ...args],
     { detached: true, stdio: ["ignore", out, out], env: { ...process.env, ROCKETMQ_HOME: stateDir } },
   );
@@ -198,8 +221,11 @@ function topicCreatable(cp: string): boolean {
 }
 
 async function localRunning(): Promise<boolean> {
-  return (await portOpen(ports.namesrv)) && (await portOpen(ports.broker)) && (await portOpen(ports.grpc));
+  return (await portOpen(ports.namesrv)) && (await portOpen(ports.broker)) && (!hasProxy() || (await portOpen(ports.grpc)));
 }
+
+/** The version this state dir's broker was started with (none when it was not started by this script). */
+const versionFile = () => join(stateDir, "version");
 
 function dockerAnswers(): boolean {
   try {
@@ -213,6 +239,7 @@ function dockerAnswers(): boolean {
 async function startTestcontainers(): Promise<Cluster> {
   // Brokers advertise their own configured port, so host port = container port.
   const { GenericContainer, Wait, Network } = await import("testcontainers");
+  if (!hasProxy()) throw new Error(`the testcontainers rig runs 5.x only (RocketMQ ${rocketmqVersion()} asked); set ROCKETMQ_USE_DOCKER=0`);
   const image = `apache/rocketmq:${rocketmqVersion()}`;
   const network = await new Network().start();
   await new GenericContainer(image)
@@ -242,11 +269,15 @@ export async function ensureBroker(): Promise<Cluster> {
       ...(cp ? { classpath: cp, home: stateDir } : {}),
     };
   }
+  const version = rocketmqVersion();
+  const proxy = hasProxy(version);
   const namesrv = `127.0.0.1:${ports.namesrv}`;
-  const endpoints = `127.0.0.1:${ports.grpc}`;
-  const cp = classpath();
+  const endpoints = proxy ? { endpoints: `127.0.0.1:${ports.grpc}` } : {};
+  const cp = classpath(version);
   if (await localRunning()) {
-    return { kind: "local-reused", namesrv, endpoints, classpath: cp, home: stateDir };
+    const running = existsSync(versionFile()) ? readFileSync(versionFile(), "utf8").trim() : version;
+    if (running !== version) throw new Error(`a RocketMQ ${running} broker runs on namesrv port ${ports.namesrv}, not ${version}: stop it first`);
+    return { kind: "local-reused", namesrv, ...endpoints, classpath: cp, home: stateDir };
   }
   if (process.env.ROCKETMQ_USE_DOCKER !== "0" && dockerAnswers()) {
     const cluster = await startTestcontainers();
@@ -258,12 +289,23 @@ export async function ensureBroker(): Promise<Cluster> {
     startJvm("namesrv", "128m", "org.apache.rocketmq.namesrv.NamesrvStartup", ["-c", namesrvConf], cp);
     await waitFor(`name server on ${ports.namesrv}`, () => portOpen(ports.namesrv), 60_000);
   }
-  startJvm("proxy", "768m", "org.apache.rocketmq.proxy.ProxyStartup", ["-pc", proxyConf, "-bc", brokerConf, "-pm", "local"], cp);
+  writeFileSync(versionFile(), version);
+  if (proxy) {
+    startJvm("proxy", "768m", "org.apache.rocketmq.proxy.ProxyStartup", ["-pc", proxyConf, "-bc", brokerConf, "-pm", "local"], cp);
+  } else {
+    startJvm("broker", "512m", "org.apache.rocketmq.broker.BrokerStartup", ["-c", brokerConf], cp);
+  }
   await waitFor(`broker on ${ports.broker}`, () => portOpen(ports.broker), 120_000);
-  await waitFor(`proxy gRPC on ${ports.grpc}`, () => portOpen(ports.grpc), 120_000);
+  if (proxy) await waitFor(`proxy gRPC on ${ports.grpc}`, () => portOpen(ports.grpc), 120_000);
   await waitFor("broker registered and topic creatable", () => topicCreatable(cp), 120_000);
-  log(`local broker started in ${((Date.now() - t0) / 1000).toFixed(1)} s (RocketMQ ${rocketmqVersion()}, state ${stateDir})`);
-  return { kind: "local-started", namesrv, endpoints, classpath: cp, home: stateDir };
+  log(`local broker started in ${((Date.now() - t0) / 1000).toFixed(1)} s (RocketMQ ${version}, state ${stateDir})`);
+  return { kind: "local-started", namesrv, ...endpoints, classpath: cp, home: stateDir };
+}
+
+/** The cluster, narrowed to one with a gRPC proxy; throws for 4.x, naming the version. */
+export function withProxy(c: Cluster): Cluster & { endpoints: string } {
+  if (c.endpoints === undefined) throw new Error(`RocketMQ ${rocketmqVersion()} has no gRPC proxy (4.x); this needs 5.x`);
+  return c as Cluster & { endpoints: string };
 }
 
 /** Whether a process with this pid exists (signal 0 probes without sending). */
@@ -276,9 +318,9 @@ export function alive(pid: number): boolean {
   }
 }
 
-/** Stops the local JVMs this script started (proxy first, so the broker unregisters). */
+/** Stops the local JVMs this script started (the broker, or the proxy hosting it, first, so it unregisters). */
 export async function stopBroker(): Promise<void> {
-  for (const name of ["proxy", "namesrv"]) {
+  for (const name of ["proxy", "broker", "namesrv"]) {
     const file = join(stateDir, `${name}.pid`);
     if (!existsSync(file)) continue;
     const pid = Number(readFileSync(file, "utf8"));
@@ -294,7 +336,13 @@ export async function stopBroker(): Promise<void> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const command = process.argv[2] ?? "status";
+  const args = process.argv.slice(2);
+  const flag = args.indexOf("--version");
+  if (flag >= 0) {
+    if (!args[flag + 1]) throw new Error("--version needs a RocketMQ version, e.g. --version 4.9.7");
+    process.env.ROCKETMQ_VERSION = args.splice(flag, 2)[1];
+  }
+  const command = args[0] ?? "status";
   if (command === "start") {
     const c = await ensureBroker();
     console.log(JSON.stringify(c.classpath ? { ...c, classpath: "(maven)" } : c));
@@ -308,7 +356,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     await stopBroker();
     rmSync(stateDir, { recursive: true, force: true });
   } else {
-    console.error("usage: node scripts/broker.ts start|stop|status|classpath|clean");
+    console.error("usage: node scripts/broker.ts [--version X.Y.Z] start|stop|status|classpath|clean");
     process.exit(2);
   }
 }
