@@ -187,10 +187,12 @@ function writeConfigs(): { namesrvConf: string; brokerConf: string; proxyConf: s
 }
 
 /**
- * 4.x unmaps store files through DirectByteBuffer internals by reflection, which JDK 17 refuses unless java.nio is
- * opened: without it the broker dies at shutdown and cannot load its store again. 5.x needs none of this.
+ * 4.x unmaps store files through DirectByteBuffer internals and the JDK's Cleaner by reflection, which JDK 17
+ * refuses unless these packages are opened: without them the broker fails at shutdown, and then cannot load
+ * the store it left behind. 5.x needs none of this.
  */
-const jdk17Opens = () => hasProxy() ? [] : ["--add-opens=java.base/java.nio=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"];
+const jdk17Opens = () => hasProxy() ? [] : ["--add-opens=java.base/java.nio=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+  "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED"];
 
 function startJvm(name: string, heap: string, mainClass: string, args: string[], cp: string): number {
   const out = openSync(join(stateDir, `${name}.out`), "a");

@@ -9,6 +9,7 @@
  *    the version has them, a batch, unicode keys/tags/properties, a committed
  *    and a rolled-back transaction, delayed and timer messages) read by
  *    RocketMQSource byte-identical: body, keys, tags, user properties;
+ *  - a retry topic above 127 characters (the V2 magic code), where the version lets a Java client make one;
  *  - tag and SQL92 filters on Java-written messages;
  *  - messages our sink wrote (remoting; gRPC on 5.x) read by the Java consumer;
  *  - group offsets our source committed, as that version's mqadmin consumerProgress shows them.
@@ -40,13 +41,15 @@ const LZ4_ZSTD_DECODING = false;
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 const encoder = new TextEncoder();
-const CASES = ["zlib", "lz4", "zstd", "batch", "unicode", "tx", "delay", "filter", "sinkremoting", "sinkgrpc", "progress"] as const;
+const CASES = ["zlib", "lz4", "zstd", "batch", "unicode", "tx", "delay", "filter", "retry", "sinkremoting", "sinkgrpc", "progress"] as const;
 
 /** Waits until the queues of `topic` hold `count` messages in all (transactions and delays land after the send). */
 async function waitForStored(namesrv: string, topic: string, count: number, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const stored = [...(await endOffsets(namesrv, topic)).values()].reduce((a, b) => a + b, 0);
+    // a retry topic has no route until the broker creates it on the first send-back
+    const ends = await endOffsets(namesrv, topic).catch(() => new Map<number, number>());
+    const stored = [...ends.values()].reduce((a, b) => a + b, 0);
     if (stored >= count) return;
     if (Date.now() > deadline) throw new Error(`${topic} holds ${stored} messages after ${timeoutMs} ms, expected ${count}`);
     await sleep(250);
@@ -58,9 +61,9 @@ async function waitForStored(namesrv: string, topic: string, count: number, time
  * the message id Java's send returned. Not for batch members: 5.3.3 stores every message of a Java batch with
  * the batch's own id (its Java consumer sees the same), so they are told apart by their keys alone.
  */
-function assertSameMessage(ours: SourceRecord<Uint8Array> | undefined, java: JavaMessage): void {
+function assertSameMessage(ours: SourceRecord<Uint8Array> | undefined, java: JavaMessage, topic = java.topic): void {
   assert.ok(ours, `message ${java.msgId} (${java.case}, keys ${java.keys}) was read`);
-  assert.is(ours.topic, java.topic);
+  assert.is(ours.topic, topic);
   if (java.case !== "batch") assert.is(ours.properties.UNIQ_KEY, java.msgId, `${java.keys}: message id`);
   assert.is(ours.body.length, java.length, `${java.keys}: body length`);
   assert.is(sha256(ours.body), java.sha256, `${java.keys}: body bytes`);
@@ -71,6 +74,24 @@ function assertSameMessage(ours: SourceRecord<Uint8Array> | undefined, java: Jav
 
 /** Records by their keys, which every fixture message has its own of. */
 const byKeys = (records: readonly SourceRecord<Uint8Array>[]) => new Map(records.map((r) => [r.keys.join(" "), r]));
+
+type BatchReader = ReadableStreamDefaultReader<{ readonly records: readonly SourceRecord<Uint8Array>[] }>;
+
+/**
+ * Reads batches into `out` until `done()` or `deadline`. One read stays pending across idle ticks: a read
+ * abandoned to a timer would take its batch with it.
+ */
+async function readUntil(reader: BatchReader, out: SourceRecord<Uint8Array>[], done: () => boolean, deadline: number): Promise<void> {
+  let pending: ReturnType<BatchReader["read"]> | undefined;
+  while (!done() && Date.now() < deadline) {
+    pending ??= reader.read();
+    const r = await Promise.race([pending, sleep(250).then(() => "idle" as const)]);
+    if (r === "idle") continue;
+    pending = undefined;
+    if (r.done) return;
+    out.push(...r.value.records);
+  }
+}
 
 /** Reads `topic` with a filter until `expected` records arrived, then a little longer: a record the filter lets through wrongly shows. */
 async function readFiltered(namesrv: string, topic: string, filter: { tag: string } | { sql: string }, expected: number): Promise<SourceRecord<Uint8Array>[]> {
@@ -83,14 +104,9 @@ async function readFiltered(namesrv: string, topic: string, filter: { tag: strin
   const out: SourceRecord<Uint8Array>[] = [];
   try {
     const deadline = Date.now() + 60_000;
-    let graceUntil = Infinity;
-    while (Date.now() < Math.min(deadline, graceUntil)) {
-      const r = await Promise.race([reader.read(), sleep(500).then(() => "idle" as const)]);
-      if (r === "idle") continue;
-      if (r.done) break;
-      out.push(...r.value.records);
-      if (out.length >= expected && graceUntil === Infinity) graceUntil = Date.now() + 2000;
-    }
+    await readUntil(reader, out, () => out.length >= expected, deadline);
+    const grace = Date.now() + 2000;
+    await readUntil(reader, out, () => false, grace);
     return out;
   } finally {
     await reader.cancel();
@@ -250,12 +266,42 @@ function matrixSuite(version: string): void {
     for (const m of java) if (ours.has(m.keys)) assertSameMessage(ours.get(m.keys), m);
   });
 
+  const v2 = "a retry topic above 127 characters (stored with the V2 magic code): Java's retried messages read intact by RocketMQSource";
+  if (!grpc) {
+    s.skip(`${v2} (not applicable: ${version} has no V2 magic code, its store refuses topics above 127 characters)`, async () => undefined);
+  } else {
+    test(v2, async () => {
+      // a 5.x store takes a topic above 127 characters only as a retry topic, %RETRY%<group>
+      const group = `${randomName("mx_retry")}_${"g".repeat(140)}`;
+      const retryTopic = `%RETRY%${group}`;
+      const out = await runFixture(b(), "FixtureRetryTopic", [b().namesrv, topic("retry"), group, "3"]);
+      const reason = out.skipped.get("retry");
+      if (reason !== undefined) {
+        // the client refuses such groups; the claim is checked, not assumed
+        assert.ok(/caps group names/.test(reason), reason);
+        console.log(`    V2 retry topic: not reachable on ${version}: ${reason}`);
+        return;
+      }
+      assert.is(out.messages.length, 3);
+      assert.ok(retryTopic.length > 127, "the retry topic is longer than a V1 record's one-byte topic length holds");
+      await waitForStored(b().namesrv, retryTopic, out.messages.length);
+      const ours = byKeys(await readTopicWithSource(b().namesrv, retryTopic, 90_000));
+      assert.is(ours.size, out.messages.length);
+      for (const m of out.messages) assertSameMessage(ours.get(m.keys), m, retryTopic);
+      console.log(`    V2 retry topic (${retryTopic.length} characters): ${ours.size} messages read`);
+    });
+  }
+
   const sinkCase = (kind: "remoting" | "grpc") => async () => {
     const t = topic(kind === "remoting" ? "sinkremoting" : "sinkgrpc");
     const sent = await writeWithSink(b(), kind, t, 20);
-    const read = await runFixture(b(), "FixtureConsumer", [b().namesrv, t, String(sent.size), "90000"]);
+    // a send retried after a timeout on the busy machine may be stored twice (at-least-once): Java reads all stored
+    const stored = [...(await endOffsets(b().namesrv, t)).values()].reduce((x, y) => x + y, 0);
+    assert.ok(stored >= sent.size, `${stored} stored, ${sent.size} sent`);
+    const read = await runFixture(b(), "FixtureConsumer", [b().namesrv, t, String(stored), "90000"]);
     const javaByKeys = new Map(read.messages.map((m) => [m.keys, m]));
-    assert.is(read.messages.length, sent.size, `the Java consumer read ${read.messages.length} of ${sent.size}`);
+    assert.is(read.messages.length, stored, `the Java consumer read ${read.messages.length} of ${stored}`);
+    assert.ok(read.messages.every((m) => sent.has(m.keys)), "and only what the sink sent");
     for (const [keys, m] of sent) {
       const java = javaByKeys.get(keys);
       assert.ok(java, `Java read the message with keys ${keys}`);
@@ -278,14 +324,11 @@ function matrixSuite(version: string): void {
       options: { "nameserver.address": b().namesrv, "consumer.group": group, "consumer.topic": t, longPollingMs: 500 },
     }).setStartFromEarliest();
     const reader = source.getReader();
-    let read = 0;
+    const read: SourceRecord<Uint8Array>[] = [];
     const deadline = Date.now() + 60_000;
-    while (read < 8 && Date.now() < deadline) {
-      const r = await Promise.race([reader.read(), sleep(1000).then(() => "idle" as const)]);
-      if (r !== "idle" && !r.done) read += r.value.records.length;
-    }
+    await readUntil(reader, read, () => read.length >= 8, deadline);
     await reader.cancel(); // commits what was emitted
-    assert.is(read, 8);
+    assert.is(read.length, 8);
     const ends = await endOffsets(b().namesrv, t);
     const out = mqadmin(b(), ["consumerProgress", "-n", b().namesrv, "-g", group]);
     // columns: topic, broker, queue id, broker offset, consumer offset, ...
