@@ -47,6 +47,7 @@ export function createProducerTransport(options: SinkOptions): ProducerTransport
     retryTimes: options.retryTimes,
     sendTimeoutMs: options.sendTimeoutMs,
     retryBackoff: backoffOf(options),
+    ...(options.compression !== undefined ? { compression: options.compression } : {}),
     ...acl,
   });
 }

@@ -17,6 +17,8 @@
 import { type Backoff, backoffMs, SEND_RETRY_BACKOFF, sleep } from "../backoff.ts";
 import { RocketMQError } from "../errors.ts";
 import { RemotingClient } from "../remoting/client.ts";
+import type { OutgoingMessage as RemotingOutgoingMessage } from "../remoting/broker-send.ts";
+import { type BodyCompression, compressForSend } from "../remoting/message/compression.ts";
 import type { MessageQueue } from "../remoting/route.ts";
 import type { OutgoingMessage, SendReceipt } from "./outgoing-message.ts";
 import type { ProducerTransport } from "./producer-transport.ts";
@@ -32,6 +34,8 @@ export interface RemotingProducerOptions {
   readonly retryBackoff?: Backoff;
   /** Use an existing client (shared with a source); it is not closed by this transport. */
   readonly client?: RemotingClient;
+  /** Compress single sends as Java's producer does; default none. */
+  readonly compression?: BodyCompression;
 }
 
 /** Java's String.hashCode, so FIFO keys land on the queue a Java producer with a hash selector would pick. */
@@ -54,6 +58,7 @@ export class RemotingProducerTransport implements ProducerTransport {
   readonly #timeoutMs: number;
   /** The wait before a retry on the broker that just failed, as configured. */
   readonly retryBackoff: Backoff;
+  readonly #compression: BodyCompression | undefined;
   #roundRobin = 0;
 
   constructor(options: RemotingProducerOptions) {
@@ -68,12 +73,14 @@ export class RemotingProducerTransport implements ProducerTransport {
     this.#retryTimes = options.retryTimes ?? 3;
     this.#timeoutMs = options.sendTimeoutMs ?? 3000;
     this.retryBackoff = options.retryBackoff ?? SEND_RETRY_BACKOFF;
+    this.#compression = options.compression;
     this.#client.registerProducer(this.#group);
   }
 
   send(message: OutgoingMessage): Promise<SendReceipt> {
+    const remoting = toRemoting(message, this.#compression);
     return this.#withRetries(message.topic, message.shardingKey, async (mq) => {
-      const r = await this.#client.send(mq, toRemoting(message), { producerGroup: this.#group, timeoutMs: this.#timeoutMs });
+      const r = await this.#client.send(mq, remoting, { producerGroup: this.#group, timeoutMs: this.#timeoutMs });
       return { msgId: r.msgId, topic: mq.topic, brokerName: mq.brokerName, queueId: r.queueId, queueOffset: r.queueOffset };
     });
   }
@@ -83,7 +90,7 @@ export class RemotingProducerTransport implements ProducerTransport {
     const topic = messages[0]?.topic;
     if (topic === undefined) return Promise.resolve([]);
     return this.#withRetries(topic, undefined, async (mq) => {
-      const r = await this.#client.sendBatch(mq, messages.map(toRemoting), { producerGroup: this.#group, timeoutMs: this.#timeoutMs });
+      const r = await this.#client.sendBatch(mq, messages.map((m) => toRemoting(m, undefined)), { producerGroup: this.#group, timeoutMs: this.#timeoutMs });
       return r.msgIds.map((msgId, i) => ({ msgId, topic, brokerName: mq.brokerName, queueId: r.queueId, queueOffset: r.queueOffset + i }));
     });
   }
@@ -121,7 +128,8 @@ export class RemotingProducerTransport implements ProducerTransport {
   }
 }
 
-function toRemoting(message: OutgoingMessage) {
+/** The remoting message for `message`; with `compression`, its body compressed when Java's producer would. */
+function toRemoting(message: OutgoingMessage, compression: BodyCompression | undefined): RemotingOutgoingMessage {
   let properties = message.properties;
   if (message.delayLevel !== undefined || message.deliveryTimestamp !== undefined || message.shardingKey !== undefined) {
     const extra: Record<string, string> = { ...message.properties };
@@ -130,8 +138,10 @@ function toRemoting(message: OutgoingMessage) {
     if (message.shardingKey !== undefined) extra.__SHARDINGKEY = message.shardingKey;
     properties = extra;
   }
+  const { body, compressionType } = compression === undefined ? { body: message.body } : compressForSend(message.body, compression);
   return {
-    body: message.body,
+    body,
+    ...(compressionType !== undefined ? { compressionType } : {}),
     ...(message.tags !== undefined ? { tags: message.tags } : {}),
     ...(message.keys !== undefined ? { keys: message.keys } : {}),
     ...(properties !== undefined ? { properties } : {}),
