@@ -48,6 +48,7 @@ export function createProducerTransport(options: SinkOptions): ProducerTransport
     sendTimeoutMs: options.sendTimeoutMs,
     retryBackoff: backoffOf(options),
     maxMessageBytes: options.maxMessageBytes,
+    ...(options.compression !== undefined ? { compression: options.compression } : {}),
     ...acl,
   });
 }

@@ -17,6 +17,8 @@
 import { type Backoff, backoffMs, SEND_RETRY_BACKOFF, sleep } from "../backoff.ts";
 import { RocketMQError } from "../errors.ts";
 import { RemotingClient } from "../remoting/client.ts";
+import type { OutgoingMessage as RemotingOutgoingMessage } from "../remoting/broker-send.ts";
+import { type BodyCompression, compressForSend } from "../remoting/message/compression.ts";
 import type { MessageQueue } from "../remoting/route.ts";
 import { DEFAULT_MAX_MESSAGE_BYTES, validateOutgoingMessage } from "./message-rules.ts";
 import type { OutgoingMessage, SendReceipt } from "./outgoing-message.ts";
@@ -35,6 +37,8 @@ export interface RemotingProducerOptions {
   readonly maxMessageBytes?: number;
   /** Use an existing client (shared with a source); it is not closed by this transport. */
   readonly client?: RemotingClient;
+  /** Compress single sends as Java's producer does; default none. */
+  readonly compression?: BodyCompression;
 }
 
 /** Java's String.hashCode, so FIFO keys land on the queue a Java producer with a hash selector would pick. */
@@ -58,6 +62,7 @@ export class RemotingProducerTransport implements ProducerTransport {
   readonly #maxMessageBytes: number;
   /** The wait before a retry on the broker that just failed, as configured. */
   readonly retryBackoff: Backoff;
+  readonly #compression: BodyCompression | undefined;
   #roundRobin = 0;
 
   constructor(options: RemotingProducerOptions) {
@@ -73,18 +78,21 @@ export class RemotingProducerTransport implements ProducerTransport {
     this.#timeoutMs = options.sendTimeoutMs ?? 3000;
     this.#maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     this.retryBackoff = options.retryBackoff ?? SEND_RETRY_BACKOFF;
+    this.#compression = options.compression;
     this.#client.registerProducer(this.#group);
   }
 
   /** Refuses a message RocketMQ would not store as written (message-rules.ts) before anything is sent. */
   send(message: OutgoingMessage): Promise<SendReceipt> {
+    let remoting: RemotingOutgoingMessage;
     try {
       validateOutgoingMessage(message, this.#maxMessageBytes);
+      remoting = toRemoting(message, this.#compression);
     } catch (err) {
       return Promise.reject(err);
     }
     return this.#withRetries(message.topic, message.shardingKey, async (mq) => {
-      const r = await this.#client.send(mq, toRemoting(message), { producerGroup: this.#group, timeoutMs: this.#timeoutMs });
+      const r = await this.#client.send(mq, remoting, { producerGroup: this.#group, timeoutMs: this.#timeoutMs });
       return { msgId: r.msgId, topic: mq.topic, brokerName: mq.brokerName, queueId: r.queueId, queueOffset: r.queueOffset };
     });
   }
@@ -99,7 +107,7 @@ export class RemotingProducerTransport implements ProducerTransport {
       return Promise.reject(err);
     }
     return this.#withRetries(topic, undefined, async (mq) => {
-      const r = await this.#client.sendBatch(mq, messages.map(toRemoting), { producerGroup: this.#group, timeoutMs: this.#timeoutMs });
+      const r = await this.#client.sendBatch(mq, messages.map((m) => toRemoting(m, undefined)), { producerGroup: this.#group, timeoutMs: this.#timeoutMs });
       return r.msgIds.map((msgId, i) => ({ msgId, topic, brokerName: mq.brokerName, queueId: r.queueId, queueOffset: r.queueOffset + i }));
     });
   }
@@ -137,7 +145,8 @@ export class RemotingProducerTransport implements ProducerTransport {
   }
 }
 
-function toRemoting(message: OutgoingMessage) {
+/** The remoting message for `message`; with `compression`, its body compressed when Java's producer would. */
+function toRemoting(message: OutgoingMessage, compression: BodyCompression | undefined): RemotingOutgoingMessage {
   let properties = message.properties;
   if (message.delayLevel !== undefined || message.deliveryTimestamp !== undefined || message.shardingKey !== undefined) {
     const extra: Record<string, string> = { ...message.properties };
@@ -146,8 +155,10 @@ function toRemoting(message: OutgoingMessage) {
     if (message.shardingKey !== undefined) extra.__SHARDINGKEY = message.shardingKey;
     properties = extra;
   }
+  const { body, compressionType } = compression === undefined ? { body: message.body } : compressForSend(message.body, compression);
   return {
-    body: message.body,
+    body,
+    ...(compressionType !== undefined ? { compressionType } : {}),
     ...(message.tags !== undefined ? { tags: message.tags } : {}),
     ...(message.keys !== undefined ? { keys: message.keys } : {}),
     ...(properties !== undefined ? { properties } : {}),

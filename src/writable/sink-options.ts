@@ -10,6 +10,8 @@ import { DurationMs, NonNegativeDurationMs } from "../config/duration.ts";
 import { SEND_RETRY_BACKOFF } from "../backoff.ts";
 import { ConfigError } from "../errors.ts";
 import { hideSecretKey } from "../config/hidden-secret.ts";
+import { type BodyCompression, JAVA_PRODUCER_COMPRESSION } from "../remoting/message/compression.ts";
+import { CompressionType } from "../remoting/message/message-const.ts";
 
 /** Seed Properties key -> typed option name. */
 export const SinkPropertyKeys = {
@@ -36,7 +38,14 @@ const SinkOptionsCodec = t.partial({
   retryBackoffMaxMs: NonNegativeDurationMs,
   accessKey: t.string,
   secretKey: t.string,
+  compressType: t.keyof({ none: null, zlib: null, lz4: null, zstd: null, ZLIB: null, LZ4: null, ZSTD: null }, "CompressType"),
+  compressThresholdBytes: NonNegativeIntFromInput,
+  compressLevel: NonNegativeIntFromInput,
 });
+
+const CODEC_OF_TYPE = { zlib: CompressionType.ZLIB, lz4: CompressionType.LZ4, zstd: CompressionType.ZSTD } as const;
+/** Levels each codec takes (Java's Deflater 0-9, zstd 1-22; Java's LZ4 compressor has none). */
+const LEVELS = { zlib: [0, 9], lz4: [0, Number.MAX_SAFE_INTEGER], zstd: [1, 22] } as const;
 
 export type SinkOptionsInput = t.TypeOf<typeof SinkOptionsCodec> | Readonly<Record<string, unknown>>;
 
@@ -59,6 +68,13 @@ export interface SinkOptions {
   readonly retryBackoffMaxMs: number;
   readonly accessKey?: string;
   readonly secretKey?: string;
+  /**
+   * Remoting only: compress bodies of at least `thresholdBytes` with this
+   * codec, as Java's producer does (`compressType`, default none here where
+   * Java's is zlib; `compressThresholdBytes`, default 4096; `compressLevel`,
+   * default 5). Batches are sent uncompressed, as Java does.
+   */
+  readonly compression?: BodyCompression;
 }
 
 /**
@@ -89,8 +105,10 @@ export function parseSinkOptions(input: SinkOptionsInput | Map<string, unknown>)
     throw new ConfigError(`sink options: retryBackoffMaxMs (${retryBackoffMaxMs}) is below retryBackoffMs (${retryBackoffMs})`,
       "retryBackoffMaxMs", retryBackoffMaxMs);
   }
+  const { compressType, compressThresholdBytes, compressLevel, ...rest } = o;
   return hideSecretKey({
-    ...o,
+    ...rest,
+    ...compressionOf(o),
     retryBackoffMs,
     retryBackoffMaxMs,
     producerGroup: o.producerGroup ?? `rmqws-producer-${randomUUID()}`,
@@ -98,4 +116,30 @@ export function parseSinkOptions(input: SinkOptionsInput | Map<string, unknown>)
     sendTimeoutMs: o.sendTimeoutMs ?? 3000,
     maxMessageBytes: o.maxMessageBytes ?? 4 * 1024 * 1024,
   });
+}
+
+/** The compression settings the options ask for; none without `compressType` (or with "none"). */
+function compressionOf(o: t.TypeOf<typeof SinkOptionsCodec>): { compression?: BodyCompression } {
+  const type = o.compressType?.toLowerCase() as "none" | keyof typeof CODEC_OF_TYPE | undefined;
+  if (type === undefined || type === "none") {
+    if (o.compressThresholdBytes !== undefined || o.compressLevel !== undefined) {
+      throw new ConfigError("sink options: compressThresholdBytes and compressLevel need compressType", "compressType", o.compressType);
+    }
+    return {};
+  }
+  if (o.endpoints !== undefined) {
+    throw new ConfigError("sink options: compressType applies to the remoting transport (nameserver.address); the gRPC proxy compresses on its own", "compressType", o.compressType);
+  }
+  const level = o.compressLevel ?? JAVA_PRODUCER_COMPRESSION.level;
+  const [min, max] = LEVELS[type];
+  if (level < min || level > max) {
+    throw new ConfigError(`sink options: compressLevel for ${type} must be ${min}..${max}, got ${level}`, "compressLevel", level);
+  }
+  return {
+    compression: {
+      type: CODEC_OF_TYPE[type],
+      thresholdBytes: o.compressThresholdBytes ?? JAVA_PRODUCER_COMPRESSION.thresholdBytes,
+      level,
+    },
+  };
 }

@@ -182,4 +182,28 @@ s("fail: the records before the first undecodable message arrive, then the strea
   assert.is(committed, 3);
 });
 
+s("fail, one record per chunk (records()): every record before the undecodable one is read, then the error", async () => {
+  const source = utf8Source(topic, group("poison_fail_rec"), { highWaterMark: 8, options: { decodeFailurePolicy: "fail" } }).setStartFromEarliest();
+  const reader = source.records().getReader();
+  await sleep(3000); // batches wait in the source's queue meanwhile
+  const got: SourceRecord<string>[] = [];
+  let error: unknown;
+  const timer = setTimeout(() => void reader.cancel(new Error("no error within 30 s")), 30_000);
+  try {
+    for (;;) {
+      const r = await reader.read();
+      if (r.done) break;
+      got.push(r.value);
+    }
+  } catch (e) {
+    error = e;
+  } finally {
+    clearTimeout(timer);
+  }
+  assert.instance(error, DecodeFailedError, `got ${error}`);
+  assert.is((error as DecodeFailedError).location?.queueOffset, 3);
+  ascendingPerQueue(got);
+  assert.equal(byQueue(got)[0], ["good-0", LZ4_TEXT, ZSTD_TEXT]);
+});
+
 s.run();

@@ -79,6 +79,34 @@ export function inflateBody(compressed: Uint8Array, sysFlag: number, maxBytes: n
 }
 
 /**
+ * When a producer compresses, as Java's `DefaultMQProducer` does: bodies of
+ * at least `thresholdBytes` (`compressMsgBodyOverHowmuch`) with codec `type`
+ * (`compressType`) at `level` (`compressLevel`). Batches are never compressed.
+ */
+export interface BodyCompression {
+  readonly type: number;
+  readonly thresholdBytes: number;
+  readonly level: number;
+}
+
+/** Java's producer defaults: zlib, from 4096 bytes, level 5. */
+export const JAVA_PRODUCER_COMPRESSION: BodyCompression = { type: CompressionType.ZLIB, thresholdBytes: 4096, level: 5 };
+
+/**
+ * The body to send and its codec, or the body as is (codec undefined) when
+ * it is below the threshold or does not get smaller.
+ *
+ * @example
+ * const { body, compressionType } = compressForSend(bytes, JAVA_PRODUCER_COMPRESSION);
+ */
+export function compressForSend(body: Uint8Array, compression: BodyCompression): { body: Uint8Array; compressionType?: number } {
+  if (body.byteLength < compression.thresholdBytes) return { body };
+  const compressed = compressBody(body, compression.type, compression.level).body;
+  // Java keeps the compressed form even when it is larger; readers take both, so the smaller one goes
+  return compressed.byteLength < body.byteLength ? { body: compressed, compressionType: compression.type } : { body };
+}
+
+/**
  * Compresses a body with codec `type` (a `CompressionType`) the way Java's
  * compressors do: zlib at `level` (0-9), zstd at `level`, LZ4 frames (LZ4
  * has no level in Java's compressor). Returns the bytes and the sysFlag bits
