@@ -36,9 +36,6 @@ import { randomName } from "../fixture/broker.ts";
 import { endOffsets, readTopicWithSource, userProperties } from "../writable/source-readback.ts";
 import { type JavaMessage, type JavaOutput, MATRIX_VERSIONS, mqadmin, runFixture, startBroker, stopBroker, type VersionBroker } from "./version-matrix-rig.ts";
 
-/** Our source decodes zlib only until the LZ4/ZSTD decoders land; flip to true then. */
-const LZ4_ZSTD_DECODING = false;
-
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 const encoder = new TextEncoder();
 const CASES = ["zlib", "lz4", "zstd", "batch", "unicode", "tx", "delay", "filter", "retry", "sinkremoting", "sinkgrpc", "progress"] as const;
@@ -216,8 +213,6 @@ function matrixSuite(version: string): void {
       assert.ok(produced.skipped.get("lz4")?.includes("setCompressType"), "the 4.x producer reported it cannot write LZ4");
       assert.ok(produced.skipped.get("zstd")?.includes("setCompressType"), "nor ZSTD");
     });
-  } else if (!LZ4_ZSTD_DECODING) {
-    s.skip(`${compressed} (skipped: LZ4/ZSTD decoding lands from the compression branch)`, async () => undefined);
   } else {
     test(compressed, async () => {
       for (const c of ["lz4", "zstd"] as const) {
