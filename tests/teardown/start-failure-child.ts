@@ -17,6 +17,7 @@ import { checkpoint } from "../../src/offsets/checkpoint.ts";
 import { RocketMQSource } from "../../src/readable/rocketmq-source.ts";
 import { Utf8DeserializationSchema } from "../../src/serde/bytes.ts";
 import { createMessageSink } from "../../src/writable/create-sink.ts";
+import { reportHandlesIfAlive } from "./handles.ts";
 
 const target = process.env.TEARDOWN_TARGET ?? "";
 const address = process.env.TEARDOWN_ADDRESS ?? "";
@@ -84,3 +85,4 @@ switch (target) {
   default: outcome = new Error(`unknown TEARDOWN_TARGET ${JSON.stringify(target)}`);
 }
 report(outcome);
+reportHandlesIfAlive();

@@ -12,13 +12,16 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { createResponse } from "../../src/remoting/command.ts";
 import { encodeFrame } from "../../src/remoting/frame.ts";
-import { currentRuntime, exitWithin, run } from "../docs/helpers.ts";
 import { type FakeServer, startFakeServer } from "../remoting/fake-server.ts";
+import { runUntilExit } from "./exit-check.ts";
 
 const s = suite("teardown/start failures");
 const utf8 = new TextEncoder();
-/** The child's requests time out after 1 s; starting a runtime takes a few seconds on a busy machine. */
-const EXIT_WITHIN_MS = 15_000;
+/**
+ * From the outcome to the exit: closing takes at most a request timeout (1 s in the child) per step;
+ * the rest is room for a machine shared by several test runs.
+ */
+const EXIT_AFTER_OUTCOME_MS = 15_000;
 
 type Mode = "silent" | "garbage" | "refused" | "half-frame" | "broker-timeout" | "abort" | "cancel";
 type Target = "source" | "sink-remoting" | "sink-grpc" | "pipeline";
@@ -78,14 +81,10 @@ async function scenario(target: Target, mode: Mode): Promise<string | undefined>
   const env: Record<string, string> = { TEARDOWN_TARGET: target, TEARDOWN_ADDRESS: addresses.get(mode)! };
   if (mode === "abort") env.TEARDOWN_ABORT_MS = "300";
   if (mode === "cancel") env.TEARDOWN_CANCEL_MS = "300";
-  const child = run(currentRuntime(), "tests/teardown/start-failure-child.ts", env);
-  const code = await exitWithin(child, EXIT_WITHIN_MS);
-  const { stdout, stderr } = child.output();
-  const line = stdout.split("\n").find((l) => l.startsWith("{"));
+  const { exit, outcome: line, handles, stderr } = await runUntilExit("tests/teardown/start-failure-child.ts", env, EXIT_AFTER_OUTCOME_MS);
   const where = `${target} / ${mode}`;
-  if (code === "killed") return `${where}: still running ${EXIT_WITHIN_MS} ms after start (a handle kept it alive); output ${line ?? stderr.slice(-400)}`;
-  if (code !== 0) return `${where}: exit ${code}: ${stderr.slice(-600)}`;
-  if (!line) return `${where}: no outcome printed: ${stderr.slice(-400)}`;
+  if (exit === "did not exit") return `${where}: still running ${EXIT_AFTER_OUTCOME_MS} ms after its outcome (a handle kept it alive) ${handles}; outcome ${line}`;
+  if (exit !== 0 || line === undefined) return `${where}: exit ${exit}: ${stderr.slice(-600)}`;
   const { outcome } = JSON.parse(line) as Outcome;
   // stopping (abort, cancel) may end cleanly or with the reason; every other mode fails with its own error
   if (mode === "abort" || mode === "cancel") return undefined;
