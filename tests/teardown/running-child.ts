@@ -17,6 +17,7 @@ import { map } from "../../src/offsets/map.ts";
 import { RocketMQSource } from "../../src/readable/rocketmq-source.ts";
 import { Utf8DeserializationSchema } from "../../src/serde/bytes.ts";
 import { createMessageSink } from "../../src/writable/create-sink.ts";
+import { reportHandlesIfAlive } from "./handles.ts";
 
 const target = process.env.TEARDOWN_TARGET ?? "";
 const stop = process.env.TEARDOWN_STOP ?? "";
@@ -94,3 +95,4 @@ const outcome: { error?: unknown } & Record<string, unknown> = target === "sourc
   : { error: new Error(`unknown TEARDOWN_TARGET ${target}`) };
 const e = outcome.error as { name?: string; code?: string; message?: string } | undefined;
 console.log(JSON.stringify({ ...outcome, error: e === undefined ? undefined : { name: e.name, code: e.code, message: e.message } }));
+reportHandlesIfAlive();

@@ -11,12 +11,15 @@
  *      TEARDOWN_ADDRESS host:port
  *      TEARDOWN_ABORT_MS abort the signal after this long (the abort scenario)
  *      TEARDOWN_CANCEL_MS cancel the source's reader after this long (source only)
+ *      TEARDOWN_STORE_DIR the pipeline's FileOffsetStore directory (pipeline only)
  */
 import { setTimeout } from "node:timers";
 import { checkpoint } from "../../src/offsets/checkpoint.ts";
+import { FileOffsetStore } from "../../src/offsets/file-offset-store.ts";
 import { RocketMQSource } from "../../src/readable/rocketmq-source.ts";
 import { Utf8DeserializationSchema } from "../../src/serde/bytes.ts";
 import { createMessageSink } from "../../src/writable/create-sink.ts";
+import { reportHandlesIfAlive } from "./handles.ts";
 
 const target = process.env.TEARDOWN_TARGET ?? "";
 const address = process.env.TEARDOWN_ADDRESS ?? "";
@@ -61,7 +64,9 @@ async function writeSink(options: Record<string, unknown>): Promise<unknown> {
 }
 
 async function runPipeline(): Promise<unknown> {
-  const cp = checkpoint({ pipelineId: "teardown", intervalMs: 200 });
+  // TEARDOWN_STORE_DIR: a FileOffsetStore directory (one that does not exist, in the store-missing mode)
+  const dir = process.env.TEARDOWN_STORE_DIR;
+  const cp = checkpoint({ pipelineId: "teardown", intervalMs: 200, ...(dir !== undefined ? { store: new FileOffsetStore(dir) } : {}) });
   const source = new RocketMQSource({ schema: Utf8DeserializationSchema, options: sourceOptions, checkpoint: cp, signal: controller.signal, onLog: () => {} });
   const sink = createMessageSink({ "nameserver.address": address, "producer.timeout": REQUEST_TIMEOUT_MS });
   try {
@@ -84,3 +89,4 @@ switch (target) {
   default: outcome = new Error(`unknown TEARDOWN_TARGET ${JSON.stringify(target)}`);
 }
 report(outcome);
+reportHandlesIfAlive();
