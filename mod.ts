@@ -16,6 +16,7 @@ export {
   EpochError,
   ErrorCodes,
   InputError,
+  OutageError,
   ProtocolError,
   RouteError,
   SendError,

@@ -6,6 +6,7 @@
 import * as t from "io-ts";
 import { AddressList, decodeOptions, NonNegativeIntFromInput, PositiveIntFromInput } from "../config/decode-options.ts";
 import { ConfigError } from "../errors.ts";
+import { DEFAULT_MAX_OUTAGE_MS } from "../outage.ts";
 import { DecodeFailurePolicyCodec, type DecodeFailurePolicy } from "../serde/decode-policy.ts";
 import type { Subscription } from "../remoting/broker-pull.ts";
 
@@ -41,6 +42,7 @@ const SourceOptionsCodec = t.partial({
     longPollingMs: NonNegativeIntFromInput,
     requestTimeoutMs: PositiveIntFromInput,
     parallelism: PositiveIntFromInput,
+    maxOutageMs: NonNegativeIntFromInput,
     decodeFailurePolicy: DecodeFailurePolicyCodec,
     deadLetterTopic: t.string,
     accessKey: t.string,
@@ -72,6 +74,12 @@ export interface SourceOptions {
   readonly requestTimeoutMs: number;
   /** Group members created in this process (each its own client id). */
   readonly parallelism: number;
+  /**
+   * How long pulls keep retrying a broker that cannot be reached (connection
+   * refused or lost, no answer) before the stream fails with an OutageError;
+   * 0 fails at the first such pull. Default 180,000 (3 minutes).
+   */
+  readonly maxOutageMs: number;
   readonly decodeFailurePolicy: DecodeFailurePolicy;
   /** Where `dead-letter` sends records that fail to decode. */
   readonly deadLetterTopic?: string;
@@ -115,6 +123,7 @@ export function parseSourceOptions(input: SourceOptionsInput | Map<string, unkno
     longPollingMs: o.longPollingMs ?? 20_000,
     requestTimeoutMs: o.requestTimeoutMs ?? 3000,
     parallelism: o.parallelism ?? 1,
+    maxOutageMs: o.maxOutageMs ?? DEFAULT_MAX_OUTAGE_MS,
     decodeFailurePolicy: policy,
   };
 }

@@ -56,6 +56,7 @@ function sinkInit<T>(options: SinkOptions, toMessage: ToMessage<T>) {
     transport: createProducerTransport(options),
     toMessage,
     maxMessageBytes: options.maxMessageBytes,
+    maxOutageMs: options.maxOutageMs,
     ...(options.maxInFlight !== undefined ? { maxInFlight: options.maxInFlight } : {}),
     ...(options.batchMaxMessages !== undefined ? { batchMaxMessages: options.batchMaxMessages } : {}),
     ...(options.batchMaxBytes !== undefined ? { batchMaxBytes: options.batchMaxBytes } : {}),

@@ -8,6 +8,7 @@ import * as t from "io-ts";
 import { AddressList, decodeOptions, NonNegativeIntFromInput, PositiveIntFromInput } from "../config/decode-options.ts";
 import { SEND_RETRY_BACKOFF } from "../backoff.ts";
 import { ConfigError } from "../errors.ts";
+import { DEFAULT_MAX_OUTAGE_MS } from "../outage.ts";
 
 /** Seed Properties key -> typed option name. */
 export const SinkPropertyKeys = {
@@ -29,6 +30,7 @@ const SinkOptionsCodec = t.partial({
   maxMessageBytes: PositiveIntFromInput,
   retryBackoffMs: NonNegativeIntFromInput,
   retryBackoffMaxMs: NonNegativeIntFromInput,
+  maxOutageMs: NonNegativeIntFromInput,
   accessKey: t.string,
   secretKey: t.string,
 });
@@ -52,6 +54,12 @@ export interface SinkOptions {
    */
   readonly retryBackoffMs: number;
   readonly retryBackoffMaxMs: number;
+  /**
+   * How long sends ride through a broker (or proxy) that can't be reached
+   * before the sink fails with an OutageError; 0 fails at once, as a send
+   * whose retries are spent. Default 180,000 (3 minutes).
+   */
+  readonly maxOutageMs: number;
   readonly accessKey?: string;
   readonly secretKey?: string;
 }
@@ -87,5 +95,6 @@ export function parseSinkOptions(input: SinkOptionsInput | Map<string, unknown>)
     retryTimes: o.retryTimes ?? 3,
     sendTimeoutMs: o.sendTimeoutMs ?? 3000,
     maxMessageBytes: o.maxMessageBytes ?? 4 * 1024 * 1024,
+    maxOutageMs: o.maxOutageMs ?? DEFAULT_MAX_OUTAGE_MS,
   };
 }
