@@ -133,5 +133,6 @@ export class OutageTracker {
 export function describeOutage(event: OutageEvent): string {
   if (event.kind === "ended") return `${event.target} reachable again after ${event.durationMs} ms`;
   const cause = event.cause instanceof Error ? event.cause.message : String(event.cause);
-  return `${event.target} unreachable since ${new Date(event.since).toISOString()}, retrying: ${cause}`;
+  const state = isUnreachable(event.cause) ? "unreachable" : "not accepting requests";
+  return `${event.target} ${state} since ${new Date(event.since).toISOString()}, retrying: ${cause}`;
 }

@@ -19,7 +19,8 @@
  *
  * Outages (`maxOutageMs` > 0): a send that failed because the broker could
  * not be reached (connection refused or lost, no answer within the send's
- * budget) is not a failure yet. The engine holds it, stops starting new
+ * budget), or that it refused with a retryable answer (busy, as a broker
+ * that just restarted is under the backlog), is not a failure yet. The engine holds it, stops starting new
  * sends, and probes the broker (the transport's `probe`, a read that stores
  * nothing) with backoff; once the broker answers, every held send goes out
  * again, once. So a message is stored at most twice per outage: the attempt
@@ -28,7 +29,7 @@
  * `flush()` resolves once they are acknowledged. An outage longer than
  * `maxOutageMs` fails the engine with one `OutageError`.
  */
-import { OutageError, SendError, StreamClosedError } from "../errors.ts";
+import { OutageError, RocketMQError, SendError, StreamClosedError } from "../errors.ts";
 import { describeOutage, isUnreachable, OutageTracker } from "../outage.ts";
 import type { OutgoingMessage, SendReceipt } from "./outgoing-message.ts";
 import type { ProducerTransport } from "./producer-transport.ts";
@@ -261,7 +262,7 @@ export class SendEngine {
   /** After `send` failed with `error`: sends it again once the broker answers, within the outage bound. */
   async #rideThrough<R>(send: () => Promise<R>, topic: string, error: unknown): Promise<R> {
     for (;;) {
-      if (this.#outages === undefined || this.#closed || this.#failure !== undefined || !isUnreachable(error)) throw error;
+      if (this.#outages === undefined || this.#closed || this.#failure !== undefined || !worthHolding(error)) throw error;
       await this.#awaitRecovery(topic, error);
       this.#resent++;
       try {
@@ -331,6 +332,11 @@ export class SendEngine {
       }
     }
   }
+}
+
+/** Unreachable, or an answer that says a later try may succeed (a busy broker stored nothing). */
+function worthHolding(error: unknown): boolean {
+  return isUnreachable(error) || (error instanceof RocketMQError && error.retryable);
 }
 
 function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {

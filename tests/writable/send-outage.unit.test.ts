@@ -139,6 +139,18 @@ s("an answer refusing the send is not an outage: it fails at once", async () => 
   assert.is(engine.stats.outages, 0);
 });
 
+s("a broker that answers busy after the send's retries is ridden through too (a busy answer stored nothing)", async () => {
+  const broker = new StandInBroker();
+  const engine = new SendEngine(broker, { mode: "async", maxOutageMs: 60_000, onLog: () => {} });
+  broker.refuseWith = new BrokerError("[TIMEOUT_CLEAN_QUEUE]broker busy", 2, "broker busy", { retryable: true });
+  await engine.write([msg(1), msg(2)]);
+  await sleep(300);
+  broker.refuseWith = undefined;
+  await engine.flush();
+  assert.equal([...broker.copies.values()], [1, 1]);
+  assert.is(engine.stats.outages, 1);
+});
+
 s("abort during an outage ends the probing and counts the held messages", async () => {
   const broker = new StandInBroker();
   const engine = new SendEngine(broker, { mode: "async", maxOutageMs: 60_000, onLog: () => {} });
