@@ -47,6 +47,9 @@ function javaStringHash(s: string): number {
   return h;
 }
 
+/** A retry starts only with this much of the send's budget left (or half the budget, if that is less). */
+const MIN_RETRY_BUDGET_MS = 1000;
+
 function isRetryable(err: unknown): boolean {
   return err instanceof RocketMQError && err.retryable;
 }
@@ -125,7 +128,9 @@ export class RemotingProducerTransport implements ProducerTransport {
         await sleep(wait);
       }
       const left = deadline - Date.now();
-      if (tries > 0 && left <= 0) throw lastError;
+      // a retry left with a sliver of the budget would most likely time out, and a timed-out send
+      // may still be stored: better to give the caller the broker's clear refusal
+      if (tries > 0 && left < Math.min(MIN_RETRY_BUDGET_MS, this.#timeoutMs / 2)) throw lastError;
       try {
         return await attempt(mq, Math.max(1, left));
       } catch (err) {

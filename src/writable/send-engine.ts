@@ -85,6 +85,9 @@ export class SendEngine {
   /** While an outage lasts: resolves once the broker answers again, rejects with the OutageError. */
   #recovery: Promise<void> | undefined;
   #outageTarget = "";
+  /** After an outage: the one resend that goes before the others (see #rideThrough). */
+  #canary: Promise<void> | undefined;
+  #needsCanary = false;
   #resent = 0;
   /** Ends the probe loop's wait when the engine is aborted. */
   readonly #stopProbing = new AbortController();
@@ -245,7 +248,8 @@ export class SendEngine {
 
   #launch(send: () => Promise<unknown>, topic: string): void {
     // during an outage a new send waits for the broker rather than adding to what it may store twice
-    const first = this.#recovery ? this.#recovery.then(send) : send();
+    // (a send launched now never becomes the canary: only held sends are resent)
+    const first = this.#recovery || this.#canary ? this.#waitClear().then(send) : send();
     const tracked: Promise<boolean> = first.then(
       () => this.#done(tracked, true),
       (err: unknown) => this.#rideThrough(send, topic, err).then(
@@ -261,31 +265,72 @@ export class SendEngine {
 
   /** After `send` failed with `error`: sends it again once the broker answers, within the outage bound. */
   async #rideThrough<R>(send: () => Promise<R>, topic: string, error: unknown): Promise<R> {
-    for (;;) {
-      if (this.#outages === undefined || this.#closed || this.#failure !== undefined || !worthHolding(error)) throw error;
-      await this.#awaitRecovery(topic, error);
-      this.#resent++;
-      try {
-        return await send();
-      } catch (again) {
-        error = again;
+    // The first resend after an outage goes alone, as a canary: a broker that answers the probe may
+    // still be working through what queued in its socket. If the canary times out again, it stays the
+    // canary through the next outage, so only that one message can be stored a third time.
+    let canary: (() => void) | undefined;
+    try {
+      for (;;) {
+        if (this.#outages === undefined || this.#closed || this.#failure !== undefined || !worthHolding(error)) throw error;
+        if (!this.#recovery) this.#startRecovery(topic, error);
+        if (canary) {
+          await this.#recovery;
+        } else {
+          canary = await this.#clearToSend();
+        }
+        this.#resent++;
+        try {
+          const result = await send();
+          if (canary) this.#needsCanary = false;
+          return result;
+        } catch (again) {
+          error = again;
+        }
       }
+    } finally {
+      canary?.();
     }
   }
 
-  #awaitRecovery(topic: string, error: unknown): Promise<void> {
-    if (this.#recovery) return this.#recovery;
+  /**
+   * Resolves when sends may go: no outage in progress and no canary on the
+   * wire; rejects with the OutageError. Resolves with the release function
+   * when the caller is to be the canary (decided in the same step as the
+   * check, so two waiters woken together cannot both go first).
+   */
+  async #clearToSend(): Promise<(() => void) | undefined> {
+    for (;;) {
+      if (this.#recovery) await this.#recovery;
+      else if (this.#canary) await this.#canary;
+      else return this.#needsCanary ? this.#becomeCanary() : undefined;
+    }
+  }
+
+  async #waitClear(): Promise<void> {
+    while (this.#recovery || this.#canary) await (this.#recovery ?? this.#canary);
+  }
+
+  #becomeCanary(): () => void {
+    this.#needsCanary = false;
+    let release!: () => void;
+    this.#canary = new Promise<void>((resolve) => (release = resolve));
+    return () => {
+      this.#canary = undefined;
+      release();
+    };
+  }
+
+  #startRecovery(topic: string, error: unknown): void {
     const address = (error as { address?: unknown }).address;
     this.#outageTarget = typeof address === "string" ? `broker ${address}` : `the broker of topic ${topic}`;
     const exceeded = this.#outages!.failed(this.#outageTarget, error);
-    if (exceeded) return Promise.reject(exceeded);
-    const recovery = this.#probeUntilAnswered(topic);
+    const recovery = exceeded ? Promise.reject(exceeded) : this.#probeUntilAnswered(topic);
     this.#recovery = recovery;
     // a failed recovery stays: every later send gets the same OutageError
     recovery.then(() => {
       if (this.#recovery === recovery) this.#recovery = undefined;
+      this.#needsCanary = true;
     }, () => undefined);
-    return recovery;
   }
 
   async #probeUntilAnswered(topic: string): Promise<void> {

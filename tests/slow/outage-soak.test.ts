@@ -47,7 +47,7 @@ function schedule(rand: () => number): Outage[] {
       } };
     }
     const jvm = kind as "broker" | "namesrv";
-    return { atShare: shares[i]!, label: `${jvm} SIGKILL, restarted ${ms} ms later`, run: async () => {
+    return { atShare: shares[i]!, label: `${jvm} SIGKILL, restarted ${ms} ms later`, background: jvm === "namesrv", run: async () => {
       await rig.kill(jvm);
       await sleep(ms);
       await rig.restart(jvm);
