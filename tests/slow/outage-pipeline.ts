@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { checkpoint } from "../../src/offsets/checkpoint.ts";
+import type { CheckpointSink } from "../../src/offsets/checkpoint-sink.ts";
 import { FileOffsetStore } from "../../src/offsets/file-offset-store.ts";
 import { map } from "../../src/offsets/map.ts";
 import { queueKey } from "../../src/offsets/message-queue.ts";
@@ -65,6 +66,28 @@ export interface PipelineFigures {
   readonly logs: string[];
 }
 
+/**
+ * `sink`, taking at most `perSecond` records a second: each write waits for
+ * its slot. Slots are not saved up while the flow stands still (an outage),
+ * so there is no burst afterwards.
+ */
+function paced<T>(sink: CheckpointSink<T>, perSecond: number): CheckpointSink<T> {
+  let nextFreeAt = 0;
+  return {
+    async write(records) {
+      const now = Date.now();
+      nextFreeAt = Math.max(now, nextFreeAt) + (records.length / perSecond) * 1000;
+      const wait = nextFreeAt - now - (records.length / perSecond) * 1000;
+      if (wait > 0) await sleep(wait);
+      await sink.write(records);
+    },
+    flush: () => sink.flush(),
+    ...(sink.beginFlush ? { beginFlush: () => sink.beginFlush!() } : {}),
+    close: async () => void (await sink.close?.()),
+    abort: async (reason) => void (await sink.abort?.(reason)),
+  };
+}
+
 /** Produces `total` messages with bodies "0".."total-1", spread over the topic's queues, in batch requests. */
 export async function produceIds(topic: string, total: number): Promise<void> {
   const transport = new RemotingProducerTransport({ nameServerAddress: NAMESRV, producerGroup: randomName("outage_seed") });
@@ -105,6 +128,8 @@ export async function runOutagePipeline(options: {
   readonly maxOutageMs?: number;
   /** The sink's mode: `async` (default) or `batch` (batch requests, flushed at every barrier). */
   readonly sinkMode?: "async" | "batch";
+  /** At most this many messages a second reach the sink, so the drain lasts through the schedule. */
+  readonly ratePerSecond?: number;
   /** Give up (and fail) after this long: a safety net against a hang, not a measurement. */
   readonly guardMs: number;
 }): Promise<PipelineFigures> {
@@ -160,7 +185,8 @@ export async function runOutagePipeline(options: {
       body: encoder.encode(`${decoder.decode(r.value)} ${r.queueId} ${r.queueOffset}`),
     });
     const started = Date.now();
-    const pipeline = source.pipeThrough(cp.stream()).pipeThrough(map(toOutput)).pipeTo(cp.sink(sink));
+    const target: CheckpointSink<OutgoingMessage> = options.ratePerSecond ? paced(sink, options.ratePerSecond) : sink;
+    const pipeline = source.pipeThrough(cp.stream()).pipeThrough(map(toOutput)).pipeTo(cp.sink(target));
     const failed = pipeline.then(() => undefined, (error: unknown) => error);
 
     let ridden = 0;
