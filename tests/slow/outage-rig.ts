@@ -100,6 +100,17 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: n
   }
 }
 
+function killLeftovers(): void {
+  for (const jvm of ["broker", "namesrv"] as const) {
+    try {
+      const pid = pidOf(jvm);
+      if (alive(pid)) process.kill(pid, "SIGKILL");
+    } catch {
+      // not started, or already stopped
+    }
+  }
+}
+
 /** The dedicated cluster: start once, then kill, pause and restart its parts. */
 export const rig = {
   async start(): Promise<void> {
@@ -108,6 +119,8 @@ export const rig = {
     }
     rmSync(STATE_DIR, { recursive: true, force: true });
     writeConfigs();
+    // a run that dies (an uncaught error) must not leave the JVMs behind
+    process.once("exit", killLeftovers);
     await this.restart("namesrv");
     await this.restart("broker");
     // topics are created through the route of TBW102, which exists once the broker registered
@@ -140,6 +153,7 @@ export const rig = {
   },
   /** Always safe to call: stops whatever of the cluster runs (a paused broker too) and removes its store. */
   async stop(): Promise<void> {
+    process.removeListener("exit", killLeftovers);
     for (const jvm of ["broker", "namesrv"] as const) {
       let pid: number;
       try {
