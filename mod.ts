@@ -17,6 +17,7 @@ export {
   EpochError,
   ErrorCodes,
   InputError,
+  OutageError,
   PermissionError,
   ProtocolError,
   RouteError,

@@ -28,6 +28,7 @@ export const ErrorCodes = {
   AUTH_FAILED: "AUTH_FAILED",
   NO_PERMISSION: "NO_PERMISSION",
   ROUTE_NOT_FOUND: "ROUTE_NOT_FOUND",
+  OUTAGE_EXCEEDED: "OUTAGE_EXCEEDED",
   // streams and checkpoints
   STREAM_CLOSED: "STREAM_CLOSED",
   SEND_FAILED: "SEND_FAILED",
@@ -246,6 +247,29 @@ export class RouteError extends RocketMQError {
   constructor(message: string, topic: string, options?: RocketMQErrorOptions) {
     super(message, options);
     this.topic = topic;
+  }
+}
+
+/**
+ * A broker (or name server, or proxy) stayed unreachable longer than the
+ * `maxOutageMs` the pipeline rides through. Retryable: a supervisor that
+ * restarts the pipeline once the cluster is back loses nothing (a
+ * checkpointed pipeline resumes from its last completed epoch).
+ */
+export class OutageError extends RocketMQError {
+  readonly code = ErrorCodes.OUTAGE_EXCEEDED;
+  /** What was unreachable: `broker broker-a`, `the brokers of topic T`. */
+  readonly target: string;
+  /** When the outage started (ms since the epoch): the first failed call after a success. */
+  readonly since: number;
+  readonly maxOutageMs: number;
+  constructor(target: string, since: number, maxOutageMs: number, lastCause: unknown, now = Date.now()) {
+    const cause = lastCause instanceof Error ? lastCause.message : String(lastCause);
+    super(`${target} unreachable since ${new Date(since).toISOString()} (${now - since} ms; maxOutageMs is ${maxOutageMs}); last error: ${cause}`,
+      { cause: lastCause, retryable: true });
+    this.target = target;
+    this.since = since;
+    this.maxOutageMs = maxOutageMs;
   }
 }
 

@@ -2,7 +2,7 @@ import { checkDurationMs } from "../config/duration.ts";
 import { ConfigError, InputError } from "../errors.ts";
 import { CheckpointSinkStream, type CheckpointSink } from "./checkpoint-sink.ts";
 import { type CheckpointStart, CheckpointStream } from "./checkpoint-stream.ts";
-import { CheckpointCoordinator, type EpochCompleted, type OffsetCommitter } from "./coordinator.ts";
+import { CheckpointCoordinator, type CoordinatorLogEntry, type EpochCompleted, type OffsetCommitter } from "./coordinator.ts";
 import type { HasOrigin } from "./flow.ts";
 import { MemoryOffsetStore } from "./memory-offset-store.ts";
 import { checkPipelineId, type OffsetStore, type Snapshot } from "./offset-store.ts";
@@ -15,6 +15,8 @@ export interface CheckpointOptions {
   readonly intervalMs: number;
   /** Where completed epochs are kept (default: in memory, lost on exit). */
   readonly store?: OffsetStore;
+  /** Broker offset commits that failed (epochs complete all the same). Default: warnings to `console.warn`. */
+  readonly onLog?: (entry: CoordinatorLogEntry) => void;
 }
 
 /**
@@ -44,7 +46,11 @@ export class Checkpointing {
     }
     this.#intervalMs = checkDurationMs("intervalMs", options.intervalMs);
     this.store = options.store ?? new MemoryOffsetStore();
-    this.coordinator = new CheckpointCoordinator({ pipelineId: this.pipelineId, store: this.store });
+    this.coordinator = new CheckpointCoordinator({
+      pipelineId: this.pipelineId,
+      store: this.store,
+      ...(options.onLog ? { onLog: options.onLog } : {}),
+    });
   }
 
   /** The last completed snapshot of this pipeline (loaded once). */

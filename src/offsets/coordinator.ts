@@ -7,8 +7,10 @@ import type { OffsetStore, Snapshot } from "./offset-store.ts";
  * Commits a completed epoch's offsets as the consumer group's offsets on the
  * broker (the RocketMQ source provides one), so that monitoring and
  * `GROUP_OFFSETS` starts see progress. It gets every queue of the pipeline
- * and commits those it owns. Retrying transient failures is its own job: a
- * rejection fails the epoch, and so the pipeline.
+ * and commits those it owns. Retrying transient failures is its own job. A
+ * rejection does not undo the epoch (its snapshot is already durable, and
+ * the store is the truth the pipeline resumes from): it is logged, and the
+ * next epoch's commit, which covers the same queues, retries it.
  */
 export interface OffsetCommitter {
   commit(offsets: ReadonlyMap<string, number>): Promise<void>;
@@ -39,17 +41,39 @@ export interface EpochAcknowledger {
   close(): void;
 }
 
+export interface CoordinatorLogEntry {
+  readonly level: "info" | "warn";
+  readonly message: string;
+  readonly epoch: number;
+  readonly error?: unknown;
+}
+
 export interface CoordinatorOptions {
   readonly pipelineId: string;
   readonly store: OffsetStore;
+  /** Broker commits that failed (and the next that succeeded). Default: warnings to `console.warn`. */
+  readonly onLog?: (entry: CoordinatorLogEntry) => void;
+}
+
+/** Counters, for monitoring and tests. */
+export interface CoordinatorStats {
+  /** Epochs whose broker commit failed (they completed all the same). */
+  commitFailures: number;
+  /** Epochs whose broker commit was left to a later epoch that was already acknowledged. */
+  commitsCoalesced: number;
 }
 
 /**
  * Completes epochs: for each acknowledged barrier, strictly in epoch order,
  * save the snapshot to the store (durably), then commit offsets through
- * every committer, then report {@link EpochCompleted}. Any failure, or an
- * acknowledgement out of order, fails the pipeline with an `EpochError`
+ * every committer, then report {@link EpochCompleted}. A store failure, or
+ * an acknowledgement out of order, fails the pipeline with an `EpochError`
  * (also the reason of {@link signal}); no later epoch ever completes then.
+ * A failed broker commit does not: the epoch completes, the failure is
+ * logged, and the next epoch commits offsets at least as far. When a later
+ * epoch is already acknowledged, an epoch skips its commit (the later one
+ * covers it), so a broker outage delays completions by one commit, not one
+ * per epoch.
  *
  * @example
  * for await (const done of coordinator.completions()) console.log(done.epoch, done.durationMs);
@@ -57,6 +81,10 @@ export interface CoordinatorOptions {
 export class CheckpointCoordinator implements EpochAcknowledger {
   #pipelineId: string;
   #store: OffsetStore;
+  #onLog: (entry: CoordinatorLogEntry) => void;
+  /** The epoch whose broker commit failed and no later commit has made good yet. */
+  #uncommitted: number | undefined;
+  readonly stats: CoordinatorStats = { commitFailures: 0, commitsCoalesced: 0 };
   #committers = new Set<OffsetCommitter>();
   #registered = new Map<number, Barrier>();
   #lastRegistered = 0;
@@ -76,6 +104,9 @@ export class CheckpointCoordinator implements EpochAcknowledger {
   constructor(options: CoordinatorOptions) {
     this.#pipelineId = options.pipelineId;
     this.#store = options.store;
+    this.#onLog = options.onLog ?? ((entry) => {
+      if (entry.level === "warn") console.warn(`[rocketmq checkpoint ${this.#pipelineId}] ${entry.message}`);
+    });
   }
 
   /** Aborted with the `EpochError` when the pipeline fails. */
@@ -182,12 +213,12 @@ export class CheckpointCoordinator implements EpochAcknowledger {
         completedAt: Date.now(),
       };
       await this.#store.save(this.#pipelineId, snapshot);
-      await Promise.all([...this.#committers].map((c) => c.commit(barrier.offsets)));
     } catch (error) {
       const retryable = (error as { retryable?: unknown } | null)?.retryable === true;
-      this.#fail(new EpochError(`epoch ${epoch} could not complete`, epoch, { cause: error, retryable }));
+      this.#fail(new EpochError(`epoch ${epoch} could not be stored`, epoch, { cause: error, retryable }));
       return;
     }
+    await this.#commit(epoch, barrier.offsets);
     if (this.#failure) return;
     const completedAt = Date.now();
     const done: EpochCompleted = {
@@ -204,6 +235,27 @@ export class CheckpointCoordinator implements EpochAcknowledger {
     for (const w of this.#waiters.get(epoch) ?? []) w.resolve(done);
     this.#waiters.delete(epoch);
     this.#feed.publish(done);
+  }
+
+  /** Commits through every committer; a failure is logged, never fatal (see the class comment). */
+  async #commit(epoch: number, offsets: ReadonlyMap<string, number>): Promise<void> {
+    if (this.#committers.size === 0) return;
+    if (this.#lastAcknowledged > epoch) {
+      this.stats.commitsCoalesced++;
+      return;
+    }
+    const results = await Promise.allSettled([...this.#committers].map((c) => c.commit(offsets)));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed) {
+      this.stats.commitFailures++;
+      this.#uncommitted ??= epoch;
+      const reason = failed.reason instanceof Error ? failed.reason.message : String(failed.reason);
+      this.#onLog({ level: "warn", epoch, error: failed.reason,
+        message: `epoch ${epoch} is stored, but committing its offsets to the broker failed (the next epoch retries): ${reason}` });
+    } else if (this.#uncommitted !== undefined) {
+      this.#onLog({ level: "info", epoch, message: `broker offsets committed again with epoch ${epoch} (failing since epoch ${this.#uncommitted})` });
+      this.#uncommitted = undefined;
+    }
   }
 
   #fail(error: EpochError): EpochError {

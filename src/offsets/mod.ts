@@ -28,7 +28,7 @@ export type { CheckpointStart, CheckpointStreamOptions } from "./checkpoint-stre
 export type { MapAsyncOptions } from "./map-async.ts";
 export type { LiftMode, LiftOptions } from "./lift-transform.ts";
 export type { CheckpointSink } from "./checkpoint-sink.ts";
-export type { CoordinatorOptions, EpochAcknowledger, EpochCompleted, OffsetCommitter } from "./coordinator.ts";
+export type { CoordinatorLogEntry, CoordinatorOptions, CoordinatorStats, EpochAcknowledger, EpochCompleted, OffsetCommitter } from "./coordinator.ts";
 export type { OffsetStore, Snapshot } from "./offset-store.ts";
 export type { FileOffsetStoreOptions } from "./file-offset-store.ts";
 export type { CheckpointOptions } from "./checkpoint.ts";

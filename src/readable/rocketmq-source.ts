@@ -5,6 +5,7 @@
  */
 import { clearInterval, clearTimeout, setInterval, setTimeout } from "node:timers";
 import { InputError, RocketMQError } from "../errors.ts";
+import { describeOutage, isUnreachable, OutageTracker } from "../outage.ts";
 import type { Checkpointing } from "../offsets/checkpoint.ts";
 import { type Batch, batchOf } from "../offsets/flow.ts";
 import { type MessageQueue, queueKey } from "../offsets/message-queue.ts";
@@ -43,7 +44,7 @@ export interface RocketMQSourceInit<T> {
   readonly checkpoint?: Checkpointing;
   /** Aborting ends the stream cleanly (chunks already queued are still delivered). */
   readonly signal?: AbortSignal;
-  /** Offset resets, retried errors, rebalances. Default: warnings to `console.warn`. */
+  /** Offset resets, retried errors, rebalances, broker outages (start: warn, end: info). Default: warnings to `console.warn`. */
   readonly onLog?: (entry: SourceLogEntry) => void;
   /**
    * Batches (pull results) the stream may queue before the consumer reads;
@@ -64,6 +65,8 @@ export interface SourceStats {
   skipped: number;
   deadLettered: number;
   offsetResets: number;
+  /** Broker outages the pulls rode through or are riding through (see `maxOutageMs`). */
+  outages: number;
 }
 
 const RETRY_DELAY_MS = 1000;
@@ -88,7 +91,7 @@ const LAST_EPOCH_WAIT_MS = 60_000;
  */
 export class RocketMQSource<T> extends ReadableStream<Batch<SourceRecord<T>>> {
   readonly options: SourceOptions;
-  readonly stats: SourceStats = { pulls: 0, pulledMessages: 0, emittedMessages: 0, emittedBatches: 0, skipped: 0, deadLettered: 0, offsetResets: 0 };
+  readonly stats: SourceStats = { pulls: 0, pulledMessages: 0, emittedMessages: 0, emittedBatches: 0, skipped: 0, deadLettered: 0, offsetResets: 0, outages: 0 };
   readonly #init: RocketMQSourceInit<T>;
   #strategy: StartStrategy;
   #members: GroupMember[] = [];
@@ -114,6 +117,7 @@ export class RocketMQSource<T> extends ReadableStream<Batch<SourceRecord<T>>> {
   readonly #highWaterMark: number;
   /** Policy `fail`: the error to end the stream with once the records before it are read. */
   #failAfterDelivery: unknown;
+  readonly #outages: OutageTracker;
 
   constructor(init: RocketMQSourceInit<T>) {
     const options = parseSourceOptions(init.options);
@@ -132,6 +136,13 @@ export class RocketMQSource<T> extends ReadableStream<Batch<SourceRecord<T>>> {
     this.#highWaterMark = highWaterMark;
     this.options = options;
     this.#init = init;
+    this.#outages = new OutageTracker({
+      maxOutageMs: options.maxOutageMs,
+      onEvent: (event) => {
+        if (event.kind === "started") this.stats.outages++;
+        this.#log({ level: event.kind === "started" ? "warn" : "info", message: describeOutage(event), error: event.cause });
+      },
+    });
     this.#strategy = init.start ?? StartFrom.groupOffsets();
     const signal = init.signal;
     if (signal) {
@@ -265,11 +276,18 @@ export class RocketMQSource<T> extends ReadableStream<Batch<SourceRecord<T>>> {
         subscription: subscriptionOf(this.options),
       });
       this.stats.pulls++;
+      this.#outages.succeeded(brokerOf(state.mq));
       if (!state.live || this.#closing) return;
       held = await this.#take(state, result);
     } catch (error) {
       if (!state.live || this.#closing) return;
-      if (error instanceof RocketMQError && error.retryable) {
+      if (isUnreachable(error)) {
+        // the tracker logs the outage once; the pulls of every queue on the broker back off together
+        const broker = brokerOf(state.mq);
+        const exceeded = this.#outages.failed(broker, error);
+        if (exceeded) this.#fail(exceeded);
+        else await this.#sleep(this.#outages.retryDelayMs(broker));
+      } else if (error instanceof RocketMQError && error.retryable) {
         this.#log({ level: "warn", message: `pull of ${state.key} at ${state.nextOffset} failed, retrying: ${error.message}`, queue: state.mq, error });
         await this.#sleep(RETRY_DELAY_MS);
       } else {
@@ -416,7 +434,9 @@ export class RocketMQSource<T> extends ReadableStream<Batch<SourceRecord<T>>> {
     const owned = [...this.#states.values()].filter((s) => offsets.has(s.key));
     await this.#commitEach(owned, async (state) => {
       const offset = offsets.get(state.key)!;
-      await commitWithRetry(state.member.client, this.options.consumerGroup, state.mq, offset);
+      // a broker known to be unreachable gets one try: the next epoch retries, and the epoch does not wait
+      const attempts = this.#outages.active(brokerOf(state.mq)) ? 1 : undefined;
+      await commitWithRetry(state.member.client, this.options.consumerGroup, state.mq, offset, attempts);
       state.committedOffset = offset;
     });
   }
@@ -512,6 +532,11 @@ export class RocketMQSource<T> extends ReadableStream<Batch<SourceRecord<T>>> {
     if (this.#init.onLog) this.#init.onLog(entry);
     else if (entry.level === "warn") console.warn(`[rocketmq source ${this.options.consumerGroup}] ${entry.message}`);
   }
+}
+
+/** How outages name a broker: by its name in the route, which survives a restart on another address. */
+function brokerOf(mq: MessageQueue): string {
+  return `broker ${mq.brokerName}`;
 }
 
 function errorText(error: unknown): string {

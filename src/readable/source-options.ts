@@ -8,6 +8,7 @@ import { AddressList, decodeOptions, intFromInput, PositiveIntFromInput } from "
 import { DurationMs, MAX_TIMER_MS, NonNegativeDurationMs } from "../config/duration.ts";
 import { pullTimeoutMs } from "../remoting/broker-pull.ts";
 import { ConfigError } from "../errors.ts";
+import { DEFAULT_MAX_OUTAGE_MS } from "../outage.ts";
 import { DecodeFailurePolicyCodec, type DecodeFailurePolicy } from "../serde/decode-policy.ts";
 import type { Subscription } from "../remoting/broker-pull.ts";
 import { hideSecretKey } from "../config/hidden-secret.ts";
@@ -52,6 +53,7 @@ const SourceOptionsCodec = t.partial({
     longPollingMs: NonNegativeDurationMs,
     requestTimeoutMs: DurationMs,
     parallelism: PositiveIntFromInput,
+    maxOutageMs: NonNegativeDurationMs,
     decodeFailurePolicy: DecodeFailurePolicyCodec,
     deadLetterTopic: t.string,
     accessKey: t.string,
@@ -86,6 +88,12 @@ export interface SourceOptions {
   readonly requestTimeoutMs: number;
   /** Group members created in this process (each its own client id). */
   readonly parallelism: number;
+  /**
+   * How long pulls keep retrying a broker that cannot be reached (connection
+   * refused or lost, no answer) before the stream fails with an OutageError;
+   * 0 fails at the first such pull. Default 180,000 (3 minutes).
+   */
+  readonly maxOutageMs: number;
   readonly decodeFailurePolicy: DecodeFailurePolicy;
   /** Where `dead-letter` sends records that fail to decode. */
   readonly deadLetterTopic?: string;
@@ -136,6 +144,7 @@ export function parseSourceOptions(input: SourceOptionsInput | Map<string, unkno
     longPollingMs,
     requestTimeoutMs,
     parallelism: o.parallelism ?? 1,
+    maxOutageMs: o.maxOutageMs ?? DEFAULT_MAX_OUTAGE_MS,
     decodeFailurePolicy: policy,
   });
 }

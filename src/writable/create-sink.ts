@@ -17,7 +17,7 @@ import { GrpcProducerTransport } from "./grpc-producer-transport.ts";
 import type { OutgoingMessage } from "./outgoing-message.ts";
 import type { ProducerTransport } from "./producer-transport.ts";
 import { RemotingProducerTransport } from "./remoting-producer-transport.ts";
-import { RocketMQSink, type ToMessage } from "./rocketmq-sink.ts";
+import { RocketMQSink, type RocketMQSinkInit, type ToMessage } from "./rocketmq-sink.ts";
 import { parseSinkOptions, type SinkOptions, type SinkOptionsInput } from "./sink-options.ts";
 
 export interface SchemaSinkInit<T> {
@@ -26,6 +26,8 @@ export interface SchemaSinkInit<T> {
   readonly options: SinkOptionsInput | Map<string, unknown>;
   /** Extra message fields per record (user properties, delay, sharding key). */
   readonly decorate?: (record: T) => Partial<Pick<OutgoingMessage, "properties" | "delayLevel" | "deliveryTimestamp" | "shardingKey">>;
+  /** Broker outages: when one starts (warn) and ends (info). Default: warnings to `console.warn`. */
+  readonly onLog?: RocketMQSinkInit<T>["onLog"];
 }
 
 const keyDecoder = new TextDecoder("utf-8", { fatal: true });
@@ -53,11 +55,13 @@ export function createProducerTransport(options: SinkOptions): ProducerTransport
   });
 }
 
-function sinkInit<T>(options: SinkOptions, toMessage: ToMessage<T>) {
+function sinkInit<T>(options: SinkOptions, toMessage: ToMessage<T>, onLog: RocketMQSinkInit<T>["onLog"]) {
   return {
+    ...(onLog ? { onLog } : {}),
     transport: createProducerTransport(options),
     toMessage,
     maxMessageBytes: options.maxMessageBytes,
+    maxOutageMs: options.maxOutageMs,
     ...(options.maxInFlight !== undefined ? { maxInFlight: options.maxInFlight } : {}),
     ...(options.batchMaxMessages !== undefined ? { batchMaxMessages: options.batchMaxMessages } : {}),
     ...(options.batchMaxBytes !== undefined ? { batchMaxBytes: options.batchMaxBytes } : {}),
@@ -102,7 +106,7 @@ export function createSink<T>(init: SchemaSinkInit<T>): RocketMQSink<T> {
       ...init.decorate?.(record),
     };
   };
-  return new RocketMQSink(sinkInit(options, toMessage));
+  return new RocketMQSink(sinkInit(options, toMessage, init.onLog));
 }
 
 /**
@@ -113,6 +117,9 @@ export function createSink<T>(init: SchemaSinkInit<T>): RocketMQSink<T> {
  * const sink = createMessageSink({ endpoints: "127.0.0.1:8081" }).withAsync(true);
  * await sink.write([{ topic: "t", body: new TextEncoder().encode("hi"), tags: "a" }]);
  */
-export function createMessageSink(options: SinkOptionsInput | Map<string, unknown>): RocketMQSink<OutgoingMessage> {
-  return new RocketMQSink(sinkInit(parseSinkOptions(options), (m: OutgoingMessage) => m));
+export function createMessageSink(
+  options: SinkOptionsInput | Map<string, unknown>,
+  hooks: { readonly onLog?: RocketMQSinkInit<OutgoingMessage>["onLog"] } = {},
+): RocketMQSink<OutgoingMessage> {
+  return new RocketMQSink(sinkInit(parseSinkOptions(options), (m: OutgoingMessage) => m, hooks.onLog));
 }

@@ -15,5 +15,11 @@ export interface ProducerTransport {
    * it. Either all are stored or the promise rejects.
    */
   sendBatch?(messages: readonly OutgoingMessage[]): Promise<SendReceipt[]>;
+  /**
+   * Resolves once the brokers `topic` is sent to answer a request that
+   * stores nothing (a sink riding through an outage resends held messages
+   * only then); rejects with a typed error while they can't be reached.
+   */
+  probe?(topic: string): Promise<void>;
   close(): Promise<void>;
 }

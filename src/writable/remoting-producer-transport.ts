@@ -8,6 +8,12 @@
  * attempt to a queue on another broker where the route has one, up to
  * `retryTimes` extra attempts, as Java's DefaultMQProducer does.
  *
+ * `sendTimeoutMs` is the budget of one send with all its attempts, as Java's
+ * `sendMsgTimeout`: each attempt may use what is left of it, and no attempt
+ * starts once it is spent. An attempt that got no answer in time used the
+ * whole rest, so it is never followed by another: a paused broker would store
+ * every attempt queued in its socket when it resumes.
+ *
  * When the next attempt has to go to the broker that just failed (a
  * one-broker cluster, or a FIFO send pinned to its queue), it waits first:
  * `retryBackoff.initialMs`, doubling up to `maxMs`. A busy broker answers
@@ -15,7 +21,7 @@
  * without a pause would all land inside the same busy spell.
  */
 import { type Backoff, backoffMs, SEND_RETRY_BACKOFF, sleep } from "../backoff.ts";
-import { RocketMQError } from "../errors.ts";
+import { RocketMQError, TimeoutError } from "../errors.ts";
 import { RemotingClient } from "../remoting/client.ts";
 import type { OutgoingMessage as RemotingOutgoingMessage } from "../remoting/broker-send.ts";
 import { type BodyCompression, compressForSend } from "../remoting/message/compression.ts";
@@ -47,6 +53,9 @@ function javaStringHash(s: string): number {
   for (let i = 0; i < s.length; i++) h = (Math.imul(31, h) + s.charCodeAt(i)) | 0;
   return h;
 }
+
+/** A retry starts only with this much of the send's budget left (or half the budget, if that is less). */
+const MIN_RETRY_BUDGET_MS = 1000;
 
 function isRetryable(err: unknown): boolean {
   return err instanceof RocketMQError && err.retryable;
@@ -91,8 +100,8 @@ export class RemotingProducerTransport implements ProducerTransport {
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.#withRetries(message.topic, message.shardingKey, async (mq) => {
-      const r = await this.#client.send(mq, remoting, { producerGroup: this.#group, timeoutMs: this.#timeoutMs });
+    return this.#withRetries(message.topic, message.shardingKey, async (mq, timeoutMs) => {
+      const r = await this.#client.send(mq, remoting, { producerGroup: this.#group, timeoutMs });
       return { msgId: r.msgId, topic: mq.topic, brokerName: mq.brokerName, queueId: r.queueId, queueOffset: r.queueOffset };
     });
   }
@@ -106,31 +115,54 @@ export class RemotingProducerTransport implements ProducerTransport {
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.#withRetries(topic, undefined, async (mq) => {
-      const r = await this.#client.sendBatch(mq, messages.map((m) => toRemoting(m, undefined)), { producerGroup: this.#group, timeoutMs: this.#timeoutMs });
+    return this.#withRetries(topic, undefined, async (mq, timeoutMs) => {
+      const r = await this.#client.sendBatch(mq, messages.map((m) => toRemoting(m, undefined)), { producerGroup: this.#group, timeoutMs });
       return r.msgIds.map((msgId, i) => ({ msgId, topic, brokerName: mq.brokerName, queueId: r.queueId, queueOffset: r.queueOffset + i }));
     });
+  }
+
+  /** Asks each broker of `topic` for a queue's max offset: answered only by a broker that is up; stores nothing. */
+  async probe(topic: string): Promise<void> {
+    const brokers = new Map<string, MessageQueue>();
+    for (const mq of await this.#client.writableQueues(topic)) if (!brokers.has(mq.brokerName)) brokers.set(mq.brokerName, mq);
+    await Promise.all([...brokers.values()].map((mq) => this.#client.getMaxOffset(mq)));
   }
 
   async close(): Promise<void> {
     if (this.#ownsClient) await this.#client.close();
   }
 
-  async #withRetries<R>(topic: string, shardingKey: string | undefined, attempt: (mq: MessageQueue) => Promise<R>): Promise<R> {
+  async #withRetries<R>(
+    topic: string,
+    shardingKey: string | undefined,
+    attempt: (mq: MessageQueue, timeoutMs: number) => Promise<R>,
+  ): Promise<R> {
+    const deadline = Date.now() + this.#timeoutMs;
     let failedBroker: string | undefined;
     let sameBrokerRetries = 0;
+    let lastError: unknown;
     for (let tries = 0; ; tries++) {
       const queues = await this.#client.writableQueues(topic);
       // FIFO sends stay on their queue: moving them would break the order.
       const mq = this.#pick(queues, shardingKey, shardingKey === undefined ? failedBroker : undefined);
       if (mq.brokerName === failedBroker) {
-        await sleep(backoffMs(this.retryBackoff, sameBrokerRetries++));
+        const wait = backoffMs(this.retryBackoff, sameBrokerRetries++);
+        // the pause and an attempt must both fit in what is left of the budget
+        if (Date.now() + wait >= deadline) throw lastError;
+        await sleep(wait);
       }
+      const left = deadline - Date.now();
+      // a retry left with a sliver of the budget would most likely time out, and a timed-out send
+      // may still be stored: better to give the caller the broker's clear refusal
+      if (tries > 0 && left < Math.min(MIN_RETRY_BUDGET_MS, this.#timeoutMs / 2)) throw lastError;
       try {
-        return await attempt(mq);
+        return await attempt(mq, Math.max(1, left));
       } catch (err) {
         if (tries >= this.#retryTimes || !isRetryable(err)) throw err;
+        // unanswered within the rest of the budget: the broker may still store it, so it is not sent again
+        if (err instanceof TimeoutError || Date.now() >= deadline) throw err;
         failedBroker = mq.brokerName;
+        lastError = err;
       }
     }
   }

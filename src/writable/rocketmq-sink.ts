@@ -12,6 +12,7 @@
  * flushed at every barrier). Modes are fixed once the first record is written.
  */
 import { InputError, RocketMQError, SendError, StreamClosedError } from "../errors.ts";
+import { DEFAULT_MAX_OUTAGE_MS } from "../outage.ts";
 import type { CheckpointSink } from "../offsets/checkpoint-sink.ts";
 import type { OutgoingMessage, SendReceipt } from "./outgoing-message.ts";
 import { validateOutgoingMessage } from "./message-rules.ts";
@@ -30,6 +31,14 @@ export interface RocketMQSinkInit<T> {
   readonly batchMaxBytes?: number;
   /** Called with every broker acknowledgement (metrics, audit); must not throw. */
   readonly onAck?: (receipt: SendReceipt) => void;
+  /**
+   * How long sends ride through a broker that can't be reached before the
+   * sink fails with an OutageError; 0 fails with the send's error at once.
+   * Default 180,000 (3 minutes).
+   */
+  readonly maxOutageMs?: number;
+  /** Broker outages: when one starts (warn) and ends (info). Default: warnings to `console.warn`. */
+  readonly onLog?: (entry: { readonly level: "info" | "warn"; readonly message: string; readonly error?: unknown }) => void;
 }
 
 export class RocketMQSink<T> implements CheckpointSink<T> {
@@ -65,7 +74,7 @@ export class RocketMQSink<T> implements CheckpointSink<T> {
 
   /** Acknowledged and not-yet-acknowledged message counts. */
   get stats(): SendStats {
-    return this.#engine?.stats ?? { acknowledged: 0, unacknowledged: 0 };
+    return this.#engine?.stats ?? { acknowledged: 0, unacknowledged: 0, outages: 0, resent: 0 };
   }
 
   /**
@@ -214,6 +223,10 @@ export class RocketMQSink<T> implements CheckpointSink<T> {
       ...(this.#init.batchMaxMessages !== undefined ? { batchMaxMessages: this.#init.batchMaxMessages } : {}),
       ...(this.#init.batchMaxBytes !== undefined ? { batchMaxBytes: this.#init.batchMaxBytes } : {}),
       ...(this.#init.onAck !== undefined ? { onAck: this.#init.onAck } : {}),
+      maxOutageMs: this.#init.maxOutageMs ?? DEFAULT_MAX_OUTAGE_MS,
+      onLog: this.#init.onLog ?? ((entry) => {
+        if (entry.level === "warn") console.warn(`[rocketmq sink] ${entry.message}`);
+      }),
     });
     return this.#engine;
   }

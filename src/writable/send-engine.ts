@@ -16,8 +16,21 @@
  *
  * Memory is bounded: at most `maxInFlight` sends (or batches) are outstanding
  * and the batch buffer never exceeds one batch.
+ *
+ * Outages (`maxOutageMs` > 0): a send that failed because the broker could
+ * not be reached (connection refused or lost, no answer within the send's
+ * budget), or that it refused with a retryable answer (busy, as a broker
+ * that just restarted is under the backlog), is not a failure yet. The engine holds it, stops starting new
+ * sends, and probes the broker (the transport's `probe`, a read that stores
+ * nothing) with backoff; once the broker answers, every held send goes out
+ * again, once. So a message is stored at most twice per outage: the attempt
+ * the broker may still have taken before it stopped answering, and the
+ * resend. Held sends count as in flight, so `write()` waits meanwhile and
+ * `flush()` resolves once they are acknowledged. An outage longer than
+ * `maxOutageMs` fails the engine with one `OutageError`.
  */
-import { SendError, StreamClosedError } from "../errors.ts";
+import { OutageError, RocketMQError, SendError, StreamClosedError } from "../errors.ts";
+import { describeOutage, isUnreachable, OutageTracker } from "../outage.ts";
 import type { OutgoingMessage, SendReceipt } from "./outgoing-message.ts";
 import type { ProducerTransport } from "./producer-transport.ts";
 
@@ -34,6 +47,10 @@ export interface SendEngineOptions {
   readonly batchMaxBytes?: number;
   /** Called with each receipt (e.g. for metrics); must not throw. */
   readonly onAck?: (receipt: SendReceipt) => void;
+  /** How long to ride through an unreachable broker (see the module comment); default 0: fail at once. */
+  readonly maxOutageMs?: number;
+  /** Outage starts (warn) and ends (info). */
+  readonly onLog?: (entry: { readonly level: "info" | "warn"; readonly message: string; readonly error?: unknown }) => void;
 }
 
 export interface SendStats {
@@ -41,6 +58,10 @@ export interface SendStats {
   readonly acknowledged: number;
   /** Messages handed to the engine and not (yet) acknowledged: buffered, in flight, or failed. */
   readonly unacknowledged: number;
+  /** Broker outages ridden through (or being ridden through). */
+  readonly outages: number;
+  /** Sends (single or batch requests) sent again after an outage. */
+  readonly resent: number;
 }
 
 export class SendEngine {
@@ -60,6 +81,16 @@ export class SendEngine {
   #bufferBytes = 0;
   /** Woken whenever an outstanding send settles. */
   #waiters: Array<() => void> = [];
+  readonly #outages: OutageTracker | undefined;
+  /** While an outage lasts: resolves once the broker answers again, rejects with the OutageError. */
+  #recovery: Promise<void> | undefined;
+  #outageTarget = "";
+  /** After an outage: the one resend that goes before the others (see #rideThrough). */
+  #canary: Promise<void> | undefined;
+  #needsCanary = false;
+  #resent = 0;
+  /** Ends the probe loop's wait when the engine is aborted. */
+  readonly #stopProbing = new AbortController();
 
   constructor(transport: ProducerTransport, options: SendEngineOptions) {
     this.#transport = transport;
@@ -68,6 +99,16 @@ export class SendEngine {
     this.#batchMaxMessages = options.batchMaxMessages ?? 64;
     this.#batchMaxBytes = options.batchMaxBytes ?? 1024 * 1024;
     this.#onAck = options.onAck;
+    const maxOutageMs = options.maxOutageMs ?? 0;
+    if (maxOutageMs > 0) {
+      const onLog = options.onLog ?? (() => undefined);
+      this.#outages = new OutageTracker({
+        maxOutageMs,
+        onEvent: (event) => onLog({ level: event.kind === "started" ? "warn" : "info", message: describeOutage(event), error: event.cause }),
+      });
+    } else if (maxOutageMs !== 0) {
+      throw new RangeError(`maxOutageMs must be a non-negative integer, got ${maxOutageMs}`);
+    }
     for (const [name, v] of [["maxInFlight", this.#maxInFlight], ["batchMaxMessages", this.#batchMaxMessages],
       ["batchMaxBytes", this.#batchMaxBytes]] as const) {
       if (!Number.isSafeInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${v}`);
@@ -75,7 +116,12 @@ export class SendEngine {
   }
 
   get stats(): SendStats {
-    return { acknowledged: this.#acknowledged, unacknowledged: this.#accepted - this.#acknowledged };
+    return {
+      acknowledged: this.#acknowledged,
+      unacknowledged: this.#accepted - this.#acknowledged,
+      outages: this.#outages?.counts.started ?? 0,
+      resent: this.#resent,
+    };
   }
 
   /** Hands messages to the engine; see the class comment for when it resolves. */
@@ -84,10 +130,13 @@ export class SendEngine {
     if (this.#mode === "sync") {
       for (const message of messages) {
         this.#accepted++;
-        const receipt = await this.#transport.send(message).catch((err: unknown) => {
-          this.#failure ??= err;
-          throw err;
-        });
+        const send = () => this.#transport.send(message);
+        const receipt = await send()
+          .catch((err: unknown) => this.#rideThrough(send, message.topic, err))
+          .catch((err: unknown) => {
+            this.#failure ??= err;
+            throw err;
+          });
         this.#ack(receipt);
       }
       return;
@@ -96,7 +145,7 @@ export class SendEngine {
       for (const message of messages) {
         await this.#room();
         this.#accepted++;
-        this.#launch(this.#transport.send(message).then((r) => this.#ack(r)));
+        this.#launch(() => this.#transport.send(message).then((r) => this.#ack(r)), message.topic);
       }
       return;
     }
@@ -154,6 +203,7 @@ export class SendEngine {
     this.#closed = true;
     this.#buffer = [];
     this.#bufferBytes = 0;
+    this.#stopProbing.abort();
     while (this.#inFlight.size > 0) await this.#settled();
     await this.#transport.close();
     return this.#accepted - this.#acknowledged;
@@ -168,6 +218,8 @@ export class SendEngine {
   async #rejectStopped(): Promise<void> {
     if (this.#failure !== undefined) {
       while (this.#inFlight.size > 0) await this.#settled();
+      // the one error that says which broker, since when and why; the counts are in stats
+      if (this.#failure instanceof OutageError) throw this.#failure;
       const unacked = this.#accepted - this.#acknowledged;
       const cause = this.#failure as { message?: string };
       throw new SendError(`${unacked} message(s) not acknowledged: ${cause?.message ?? String(cause)}`, unacked, {
@@ -194,15 +246,109 @@ export class SendEngine {
     return new Promise((resolve) => this.#waiters.push(resolve));
   }
 
-  #launch(send: Promise<unknown>): void {
-    const tracked: Promise<boolean> = send.then(
+  #launch(send: () => Promise<unknown>, topic: string): void {
+    // during an outage a new send waits for the broker rather than adding to what it may store twice
+    // (a send launched now never becomes the canary: only held sends are resent)
+    const first = this.#recovery || this.#canary ? this.#waitClear().then(send) : send();
+    const tracked: Promise<boolean> = first.then(
       () => this.#done(tracked, true),
-      (err: unknown) => {
-        this.#failure ??= err;
-        return this.#done(tracked, false);
-      },
+      (err: unknown) => this.#rideThrough(send, topic, err).then(
+        () => this.#done(tracked, true),
+        (final: unknown) => {
+          this.#failure ??= final;
+          return this.#done(tracked, false);
+        },
+      ),
     );
     this.#inFlight.add(tracked);
+  }
+
+  /** After `send` failed with `error`: sends it again once the broker answers, within the outage bound. */
+  async #rideThrough<R>(send: () => Promise<R>, topic: string, error: unknown): Promise<R> {
+    // The first resend after an outage goes alone, as a canary: a broker that answers the probe may
+    // still be working through what queued in its socket. If the canary times out again, it stays the
+    // canary through the next outage, so only that one message can be stored a third time.
+    let canary: (() => void) | undefined;
+    try {
+      for (;;) {
+        if (this.#outages === undefined || this.#closed || this.#failure !== undefined || !worthHolding(error)) throw error;
+        if (!this.#recovery) this.#startRecovery(topic, error);
+        if (canary) {
+          await this.#recovery;
+        } else {
+          canary = await this.#clearToSend();
+        }
+        this.#resent++;
+        try {
+          const result = await send();
+          if (canary) this.#needsCanary = false;
+          return result;
+        } catch (again) {
+          error = again;
+        }
+      }
+    } finally {
+      canary?.();
+    }
+  }
+
+  /**
+   * Resolves when sends may go: no outage in progress and no canary on the
+   * wire; rejects with the OutageError. Resolves with the release function
+   * when the caller is to be the canary (decided in the same step as the
+   * check, so two waiters woken together cannot both go first).
+   */
+  async #clearToSend(): Promise<(() => void) | undefined> {
+    for (;;) {
+      if (this.#recovery) await this.#recovery;
+      else if (this.#canary) await this.#canary;
+      else return this.#needsCanary ? this.#becomeCanary() : undefined;
+    }
+  }
+
+  async #waitClear(): Promise<void> {
+    while (this.#recovery || this.#canary) await (this.#recovery ?? this.#canary);
+  }
+
+  #becomeCanary(): () => void {
+    this.#needsCanary = false;
+    let release!: () => void;
+    this.#canary = new Promise<void>((resolve) => (release = resolve));
+    return () => {
+      this.#canary = undefined;
+      release();
+    };
+  }
+
+  #startRecovery(topic: string, error: unknown): void {
+    const address = (error as { address?: unknown }).address;
+    this.#outageTarget = typeof address === "string" ? `broker ${address}` : `the broker of topic ${topic}`;
+    const exceeded = this.#outages!.failed(this.#outageTarget, error);
+    const recovery = exceeded ? Promise.reject(exceeded) : this.#probeUntilAnswered(topic);
+    this.#recovery = recovery;
+    // a failed recovery stays: every later send gets the same OutageError
+    recovery.then(() => {
+      if (this.#recovery === recovery) this.#recovery = undefined;
+      this.#needsCanary = true;
+    }, () => undefined);
+  }
+
+  async #probeUntilAnswered(topic: string): Promise<void> {
+    const outages = this.#outages!;
+    const target = this.#outageTarget;
+    for (;;) {
+      await abortableSleep(outages.retryDelayMs(target), this.#stopProbing.signal);
+      if (this.#closed) throw new StreamClosedError("the sink was aborted during a broker outage");
+      try {
+        // without a probe, the held sends themselves find out (each may then be stored once more)
+        await this.#transport.probe?.(topic);
+        outages.succeeded(target);
+        return;
+      } catch (error) {
+        const exceeded = outages.failed(target, error);
+        if (exceeded) throw exceeded;
+      }
+    }
   }
 
   #done(send: Promise<boolean>, ok: boolean): boolean {
@@ -222,12 +368,31 @@ export class SendEngine {
       && m.delayLevel === undefined && m.deliveryTimestamp === undefined);
     await this.#room();
     if (plain && this.#transport.sendBatch && batch.length > 1) {
-      this.#launch(this.#transport.sendBatch(batch).then((receipts) => receipts.forEach((r) => this.#ack(r))));
+      const sendBatch = this.#transport.sendBatch.bind(this.#transport);
+      this.#launch(() => sendBatch(batch).then((receipts) => receipts.forEach((r) => this.#ack(r))), batch[0]!.topic);
     } else {
       for (const message of batch) {
         await this.#room();
-        this.#launch(this.#transport.send(message).then((r) => this.#ack(r)));
+        this.#launch(() => this.#transport.send(message).then((r) => this.#ack(r)), message.topic);
       }
     }
   }
+}
+
+/** Unreachable, or an answer that says a later try may succeed (a busy broker stored nothing). */
+function worthHolding(error: unknown): boolean {
+  return isUnreachable(error) || (error instanceof RocketMQError && error.retryable);
+}
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
 }

@@ -10,6 +10,7 @@ import { DurationMs, NonNegativeDurationMs } from "../config/duration.ts";
 import { SEND_RETRY_BACKOFF } from "../backoff.ts";
 import { ConfigError } from "../errors.ts";
 import { hideSecretKey } from "../config/hidden-secret.ts";
+import { DEFAULT_MAX_OUTAGE_MS } from "../outage.ts";
 import { type BodyCompression, JAVA_PRODUCER_COMPRESSION } from "../remoting/message/compression.ts";
 import { CompressionType } from "../remoting/message/message-const.ts";
 
@@ -36,6 +37,7 @@ const SinkOptionsCodec = t.partial({
   maxMessageBytes: PositiveIntFromInput,
   retryBackoffMs: NonNegativeDurationMs,
   retryBackoffMaxMs: NonNegativeDurationMs,
+  maxOutageMs: NonNegativeDurationMs,
   accessKey: t.string,
   secretKey: t.string,
   compressType: t.keyof({ none: null, zlib: null, lz4: null, zstd: null, ZLIB: null, LZ4: null, ZSTD: null }, "CompressType"),
@@ -66,6 +68,12 @@ export interface SinkOptions {
    */
   readonly retryBackoffMs: number;
   readonly retryBackoffMaxMs: number;
+  /**
+   * How long sends ride through a broker (or proxy) that can't be reached
+   * before the sink fails with an OutageError; 0 fails at once, as a send
+   * whose retries are spent. Default 180,000 (3 minutes).
+   */
+  readonly maxOutageMs: number;
   readonly accessKey?: string;
   readonly secretKey?: string;
   /**
@@ -115,6 +123,7 @@ export function parseSinkOptions(input: SinkOptionsInput | Map<string, unknown>)
     retryTimes: o.retryTimes ?? 3,
     sendTimeoutMs: o.sendTimeoutMs ?? 3000,
     maxMessageBytes: o.maxMessageBytes ?? 4 * 1024 * 1024,
+    maxOutageMs: o.maxOutageMs ?? DEFAULT_MAX_OUTAGE_MS,
   });
 }
 

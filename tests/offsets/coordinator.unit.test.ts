@@ -45,8 +45,12 @@ s("stores, then commits, then reports each epoch in order with its metrics", asy
   });
   const completions = coordinator.completions();
   for (let e = 1; e <= 3; e++) coordinator.register(barrierOf(e, e * 100));
-  for (let e = 1; e <= 3; e++) coordinator.acknowledge(e);
-  const done = await take(completions, 3);
+  // acknowledged one by one: each epoch commits (see the coalescing test for acknowledgements that overtake)
+  const done: EpochCompleted[] = [];
+  for (let e = 1; e <= 3; e++) {
+    coordinator.acknowledge(e);
+    done.push(...await take(completions, 1));
+  }
   assert.equal(done.map((c) => c.epoch), [1, 2, 3]);
   assert.equal(events, ["save 1", "commit 100", "save 2", "commit 200", "save 3", "commit 300"]);
   assert.equal(committed, [[1, 100], [2, 200], [3, 300]], "commit sees the stored snapshot of its epoch");
@@ -96,16 +100,56 @@ s("a failed save fails that epoch; later epochs never complete", async () => {
   assert.is((await memory.load("p"))!.epoch, 1, "the store keeps the last good epoch");
 });
 
-s("a failed commit fails the epoch too", async () => {
-  const coordinator = new CheckpointCoordinator({ pipelineId: "p", store: new MemoryOffsetStore() });
-  const cause = new TypeError("broker said no");
-  coordinator.addCommitter({ commit: () => Promise.reject(cause) });
-  const first = coordinator.whenComplete(1);
-  coordinator.register(barrierOf(1, 1));
+s("a failed broker commit leaves the stored epoch complete, is logged, and the next epoch commits again", async () => {
+  const memory = new MemoryOffsetStore();
+  const logs: Array<{ level: string; epoch: number; message: string; error?: unknown }> = [];
+  const coordinator = new CheckpointCoordinator({ pipelineId: "p", store: memory, onLog: (e) => logs.push(e) });
+  const cause = new TypeError("could not connect to 127.0.0.1:10911");
+  const committed: number[] = [];
+  let brokerUp = false;
+  coordinator.addCommitter({
+    commit: async (offsets) => {
+      if (!brokerUp) throw cause;
+      committed.push(offsets.get("t@b@0")!);
+    },
+  });
+  const completions = coordinator.completions();
+  for (let e = 1; e <= 3; e++) coordinator.register(barrierOf(e, e * 100));
   coordinator.acknowledge(1);
-  const error = await rejection(first);
-  assert.instance(error, EpochError);
-  assert.is((error as EpochError).cause, cause);
+  const [first] = await take(completions, 1);
+  assert.is(first!.epoch, 1, "the epoch completes although its commit failed");
+  assert.is((await memory.load("p"))!.epoch, 1);
+  coordinator.acknowledge(2);
+  await take(completions, 1);
+  assert.is(coordinator.stats.commitFailures, 2);
+  assert.equal(logs.map((l) => [l.level, l.epoch]), [["warn", 1], ["warn", 2]]);
+  assert.is(logs[0]!.error, cause);
+  assert.match(logs[0]!.message, /epoch 1 is stored, but committing its offsets to the broker failed.*127\.0\.0\.1:10911/);
+  brokerUp = true;
+  coordinator.acknowledge(3);
+  await take(completions, 1);
+  assert.equal(committed, [300], "the next epoch commits the latest offsets");
+  assert.equal(logs.at(-1)!.level, "info");
+  assert.match(logs.at(-1)!.message, /committed again with epoch 3 \(failing since epoch 1\)/);
+  assert.is(coordinator.failure, undefined);
+  coordinator.close();
+  await coordinator.done();
+});
+
+s("an epoch whose successor is already acknowledged leaves its commit to it", async () => {
+  const memory = new MemoryOffsetStore();
+  const coordinator = new CheckpointCoordinator({ pipelineId: "p", store: memory });
+  const committed: number[] = [];
+  coordinator.addCommitter({ commit: async (offsets) => void committed.push(offsets.get("t@b@0")!) });
+  const completions = coordinator.completions();
+  for (let e = 1; e <= 3; e++) coordinator.register(barrierOf(e, e * 100));
+  for (let e = 1; e <= 3; e++) coordinator.acknowledge(e);
+  const done = await take(completions, 3);
+  assert.equal(done.map((c) => c.epoch), [1, 2, 3], "every epoch completes, in order");
+  assert.equal(committed, [300]);
+  assert.is(coordinator.stats.commitsCoalesced, 2);
+  coordinator.close();
+  await coordinator.done();
 });
 
 s("closing with an epoch injected but never acknowledged is a failure", async () => {

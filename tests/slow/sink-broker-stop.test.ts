@@ -163,6 +163,8 @@ class Run {
         properties: { sink: this.name, i: String(i) },
       }),
       maxInFlight: 32,
+      // this suite checks the fail-fast errors: no riding through the stop (tests/slow/outage-*.test.ts do)
+      maxOutageMs: 0,
       onAck: (r: SendReceipt) => {
         this.acked.add(r.msgId);
         if (this.acked.size === ACKED_BEFORE_STOP) this.#enoughAcks();

@@ -6,7 +6,7 @@
  */
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { BrokerError } from "../../src/errors.ts";
+import { BrokerError, ConnectionError, TimeoutError } from "../../src/errors.ts";
 import type { RemotingClient } from "../../src/remoting/client.ts";
 import { ResponseCode } from "../../src/remoting/request-codes.ts";
 import type { MessageQueue } from "../../src/remoting/route.ts";
@@ -77,6 +77,44 @@ s("a failure that cannot succeed later (NO_PERMISSION) is not retried", async ()
   const err = await t.send(message).then(() => undefined, (e: unknown) => e);
   assert.instance(err, BrokerError);
   assert.is(attempts.length, 1);
+});
+
+/** A client whose sends fail with `errors[i]` (then succeed), recording the timeout each attempt was given. */
+function scriptedClient(errors: readonly Error[], options: { readonly takeMs?: number } = {}) {
+  const timeouts: number[] = [];
+  const client = {
+    registerProducer: () => {},
+    writableQueues: () => Promise.resolve([{ topic: "t", brokerName: "a", queueId: 0 }]),
+    send: async (_mq: MessageQueue, _m: unknown, o: { timeoutMs: number }) => {
+      timeouts.push(o.timeoutMs);
+      const error = errors[timeouts.length - 1];
+      if (options.takeMs) await new Promise((r) => setTimeout(r, options.takeMs));
+      if (error) throw error;
+      return { msgId: "ok", queueId: 0, queueOffset: 1 };
+    },
+  };
+  return { client: client as unknown as RemotingClient, timeouts };
+}
+
+s("sendTimeoutMs is the budget of the whole send: an attempt that timed out is not sent again", async () => {
+  const { client, timeouts } = scriptedClient([new TimeoutError("no answer in 3000 ms", 3000)]);
+  const t = new RemotingProducerTransport({ nameServerAddress: "x:1", producerGroup: "g", client, retryBackoff: { initialMs: 1, maxMs: 1 } });
+  const err = await t.send(message).then(() => undefined, (e: unknown) => e);
+  assert.instance(err, TimeoutError);
+  assert.is(timeouts.length, 1, "one attempt: a paused broker would store every attempt queued in its socket");
+});
+
+s("each retry gets only what is left of the budget, and none starts once it is spent", async () => {
+  const refused = () => new ConnectionError("could not connect to 127.0.0.1:1: connect ECONNREFUSED", "127.0.0.1:1");
+  const { client, timeouts } = scriptedClient(Array.from({ length: 11 }, refused), { takeMs: 150 });
+  const t = new RemotingProducerTransport({ nameServerAddress: "x:1", producerGroup: "g", client, sendTimeoutMs: 1000,
+    retryTimes: 10, retryBackoff: { initialMs: 100, maxMs: 100 } });
+  const err = await t.send(message).then(() => undefined, (e: unknown) => e);
+  assert.instance(err, ConnectionError, "the last attempt's error comes out");
+  assert.is(timeouts[0], 1000, "the first attempt has the whole budget");
+  for (let i = 1; i < timeouts.length; i++) assert.ok(timeouts[i]! < timeouts[i - 1]!, `attempt ${i + 1} got ${timeouts[i]} ms, after ${timeouts[i - 1]}`);
+  // each attempt takes at least 150 ms plus a 100 ms pause: at most 4 fit in 1,000 ms (the 10 retries allowed would not)
+  assert.ok(timeouts.length >= 2 && timeouts.length <= 4, `${timeouts.length} attempts`);
 });
 
 s.run();

@@ -60,7 +60,7 @@ s("sync: write resolves only after the broker acknowledged each message", async 
   transport.releaseAll();
   await w;
   assert.is(resolved, true);
-  assert.equal(engine.stats, { acknowledged: 2, unacknowledged: 0 });
+  assert.equal(engine.stats, { acknowledged: 2, unacknowledged: 0, outages: 0, resent: 0 });
 });
 
 s("async: never more than maxInFlight outstanding", async () => {
@@ -102,7 +102,7 @@ s("async: a failed send errors every later call with the final unacknowledged co
   assert.instance(outcome, SendError);
   assert.is((outcome as SendError).unacknowledged, 1, "only the failed send is unacknowledged");
   assert.match((outcome as Error).message, /broker said no/);
-  assert.equal(engine.stats, { acknowledged: 2, unacknowledged: 1 });
+  assert.equal(engine.stats, { acknowledged: 2, unacknowledged: 1, outages: 0, resent: 0 });
   const flushed = await engine.flush().then(() => "resolved", (e: unknown) => e);
   assert.instance(flushed, SendError);
   assert.is((flushed as SendError).unacknowledged, 1);
@@ -121,7 +121,7 @@ s("async: sends in flight that fail after the first failure are counted too", as
   const err = await w;
   assert.instance(err, SendError);
   assert.is((err as SendError).unacknowledged, 2);
-  assert.equal(engine.stats, { acknowledged: 2, unacknowledged: 2 });
+  assert.equal(engine.stats, { acknowledged: 2, unacknowledged: 2, outages: 0, resent: 0 });
 });
 
 s("async: one write of many messages stops sending at the first failure", async () => {
@@ -156,7 +156,7 @@ s("batch: buffers up to the count cap, sends batches, flush waits for all", asyn
   transport.releaseAll();
   await f;
   assert.is(transport.stored.length, 6);
-  assert.equal(engine.stats, { acknowledged: 6, unacknowledged: 0 });
+  assert.equal(engine.stats, { acknowledged: 6, unacknowledged: 0, outages: 0, resent: 0 });
 });
 
 s("batch: the byte cap closes a batch early", async () => {
@@ -202,7 +202,7 @@ s("batch: beginFlush covers only what came before it, and later writes go on", a
   assert.is(transport.stored.length, 6, "durable resolved with only the covered batches stored");
   later.resolve();
   await engine.flush();
-  assert.equal(engine.stats, { acknowledged: 10, unacknowledged: 0 });
+  assert.equal(engine.stats, { acknowledged: 10, unacknowledged: 0, outages: 0, resent: 0 });
 });
 
 s("batch: beginFlush's durable rejects with the SendError when a covered send failed", async () => {

@@ -114,7 +114,7 @@ for (const mode of ["sync", "async", "batch"] as const) {
         for (const row of input) await w.write(row);
         await w.close();
       }
-      assert.equal(sink.stats, { acknowledged: N, unacknowledged: 0 });
+      assert.equal(sink.stats, { acknowledged: N, unacknowledged: 0, outages: 0, resent: 0 });
       if (mode === "batch") assert.ok(batchRequests >= Math.floor(N / 64), `${kind}: ${batchRequests} batch requests for ${N} records`);
       else assert.is(batchRequests, 0, `${kind} ${mode}: no batch requests`);
       const received = await readback.receive(N);

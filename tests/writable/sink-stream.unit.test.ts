@@ -36,7 +36,7 @@ const s = suite("sink stream");
 
 s("sync: the failing write rejects with the transport's typed error, the stream errors, the transport is closed", async () => {
   const transport = new ManualTransport();
-  const sink = new RocketMQSink<number>({ transport, toMessage });
+  const sink = new RocketMQSink<number>({ transport, toMessage, maxOutageMs: 0 });
   const writer = sink.writable().getWriter();
   const first = writer.write(1);
   await tick();
@@ -51,13 +51,13 @@ s("sync: the failing write rejects with the transport's typed error, the stream 
   assert.is((err as ConnectionError).address, "127.0.0.1:30911");
   assert.is(await writer.closed.then(() => "closed", (e: unknown) => e), err, "the stream is errored with the same error");
   assert.is(transport.closed, 1, "the transport was released");
-  assert.equal(sink.stats, { acknowledged: 1, unacknowledged: 1 });
+  assert.equal(sink.stats, { acknowledged: 1, unacknowledged: 1, outages: 0, resent: 0 });
 });
 
 s("async: the stream errors with a SendError counting exactly the unacknowledged messages", async () => {
   const transport = new ManualTransport();
   const acks: string[] = [];
-  const sink = new RocketMQSink<number>({ transport, toMessage, maxInFlight: 8, onAck: (r) => acks.push(r.msgId) }).withAsync(true);
+  const sink = new RocketMQSink<number>({ transport, toMessage, maxOutageMs: 0, maxInFlight: 8, onAck: (r) => acks.push(r.msgId) }).withAsync(true);
   const writer = sink.writable().getWriter();
   for (let i = 0; i < 5; i++) await writer.write(i);
   assert.is(transport.pending.length, 5, "five sends on the wire at once");
@@ -75,7 +75,7 @@ s("async: the stream errors with a SendError counting exactly the unacknowledged
   assert.instance((err as Error).cause, ConnectionError, "the first failure is the cause");
   assert.is(transport.sent, 5, "the write after the failure sent nothing");
   assert.equal(acks, ["id-0", "id-2", "id-4"]);
-  assert.equal(sink.stats, { acknowledged: 3, unacknowledged: 2 });
+  assert.equal(sink.stats, { acknowledged: 3, unacknowledged: 2, outages: 0, resent: 0 });
   assert.is(await writer.closed.then(() => "closed", (e: unknown) => e), err);
   assert.is(transport.closed, 1);
 });
@@ -113,13 +113,13 @@ s("batchWritable: each array chunk is one write of all its records, in order; cl
   assert.is(closed, false, "close waits for the acknowledgements");
   for (const p of transport.pending) p.resolve();
   await closing;
-  assert.equal(sink.stats, { acknowledged: 5, unacknowledged: 0 });
+  assert.equal(sink.stats, { acknowledged: 5, unacknowledged: 0, outages: 0, resent: 0 });
   assert.is(transport.closed, 1);
 });
 
 s("batchWritable: a chunk that is not an array errors the stream with an InputError naming the chunk, after releasing the transport", async () => {
   const transport = new ManualTransport();
-  const sink = new RocketMQSink<number>({ transport, toMessage });
+  const sink = new RocketMQSink<number>({ transport, toMessage, maxOutageMs: 0 });
   const writer = sink.batchWritable().getWriter();
   const err = await writer.write(7 as unknown as readonly number[]).then(() => "resolved", (e: unknown) => e);
   assert.instance(err, InputError);
