@@ -109,8 +109,9 @@ const exists = (path: string) => stat(path).then(() => true, () => false);
 s("file store: a missing directory is StoreMissingError on load and save, and nothing is created", async () => {
   const missing = join(dir, "unmounted-volume", "state");
   const store = new FileOffsetStore(missing);
-  for (const attempt of [store.load("p"), store.save("p", snapshot("p"))]) {
-    const error = await rejection(attempt);
+  // one at a time: a second rejection waiting unhandled is fatal on Deno
+  for (const attempt of [() => store.load("p"), () => store.save("p", snapshot("p"))]) {
+    const error = await rejection(attempt());
     assert.instance(error, StoreMissingError);
     assert.instance(error, StoreError, "still a StoreError for callers that catch those");
     assert.is((error as StoreMissingError).code, "STORE_MISSING");
@@ -146,8 +147,9 @@ s("file store: a path that is a file, under a file, or a snapshot path that is a
   await writeFile(file, "not a directory");
   for (const path of [file, join(file, "state")]) {
     const store = new FileOffsetStore(path, { create: true });
-    for (const attempt of [store.load("p"), store.save("p", snapshot("p"))]) {
-      const error = await rejection(attempt);
+    // one at a time: a second rejection waiting unhandled is fatal on Deno
+    for (const attempt of [() => store.load("p"), () => store.save("p", snapshot("p"))]) {
+      const error = await rejection(attempt());
       assert.instance(error, StoreError, path);
       assert.not.instance(error, StoreMissingError, path);
     }
