@@ -1,4 +1,5 @@
 import type { EpochAcknowledger, EpochCompleted } from "./coordinator.ts";
+import { stopOnAbortSignal } from "./stop-on-abort.ts";
 import type { Flow } from "./flow.ts";
 
 /**
@@ -67,10 +68,12 @@ export class CheckpointSinkStream<T> extends WritableStream<Flow<T>> {
   #failure: { reason: unknown } | undefined;
   /** The last pipelined epoch's acknowledgement (beginFlush targets); never rejects. */
   #acknowledged: Promise<void> = Promise.resolve();
+  #targetStopped: Promise<void> | undefined;
 
   constructor(target: CheckpointSink<T>, epochs: EpochAcknowledger, strategy?: QueuingStrategy<Flow<T>>) {
     super(
       {
+        start: (controller) => stopOnAbortSignal(controller, () => this.#stopTarget(controller.signal.reason)),
         write: (chunk) => (chunk.kind === "batch" && !this.#failure
           ? this.#writeBatch(chunk.records)
           : this.#guard(() => this.#write(chunk))),
@@ -173,7 +176,13 @@ export class CheckpointSinkStream<T> extends WritableStream<Flow<T>> {
 
   async #abort(reason: unknown): Promise<void> {
     this.#epochs.fail(reason);
-    await this.#target.abort?.(reason);
+    await this.#stopTarget(reason);
+  }
+
+  /** The target's abort, once: the abort signal and the stream's abort() both ask for it. */
+  #stopTarget(reason: unknown): Promise<void> {
+    this.#targetStopped ??= Promise.resolve().then(() => this.#target.abort?.(reason));
+    return this.#targetStopped;
   }
 }
 

@@ -14,6 +14,7 @@
 import { InputError, RocketMQError, SendError, StreamClosedError } from "../errors.ts";
 import { DEFAULT_MAX_OUTAGE_MS } from "../outage.ts";
 import type { CheckpointSink } from "../offsets/checkpoint-sink.ts";
+import { stopOnAbortSignal } from "../offsets/stop-on-abort.ts";
 import type { OutgoingMessage, SendReceipt } from "./outgoing-message.ts";
 import { validateOutgoingMessage } from "./message-rules.ts";
 import type { ProducerTransport } from "./producer-transport.ts";
@@ -47,6 +48,8 @@ export class RocketMQSink<T> implements CheckpointSink<T> {
   #batchOnCheckpoint = false;
   #engine: SendEngine | undefined;
   #written = 0;
+  /** The one stop (see {@link stop}). */
+  #stopping: Promise<number> | undefined;
 
   constructor(init: RocketMQSinkInit<T>) {
     if (typeof init?.toMessage !== "function") throw new TypeError("RocketMQSink needs a toMessage function");
@@ -131,13 +134,14 @@ export class RocketMQSink<T> implements CheckpointSink<T> {
     await this.stop();
   }
 
-  /** Stops sending; resolves with how many accepted messages were never acknowledged. */
-  async stop(): Promise<number> {
-    if (!this.#engine) {
-      await this.#init.transport.close();
-      return 0;
-    }
-    return this.#engine.abort();
+  /**
+   * Stops sending; resolves with how many accepted messages were never
+   * acknowledged. Idempotent: a stream's abort signal and its abort() both
+   * call it, and get the one result.
+   */
+  stop(): Promise<number> {
+    this.#stopping ??= this.#engine ? this.#engine.abort() : this.#init.transport.close().then(() => 0);
+    return this.#stopping;
   }
 
   /**
@@ -178,6 +182,7 @@ export class RocketMQSink<T> implements CheckpointSink<T> {
 
   #writableOf<C>(records: (chunk: C) => readonly T[], strategy?: QueuingStrategy<C>): WritableStream<C> {
     return new WritableStream<C>({
+      start: (controller) => stopOnAbortSignal(controller, () => this.stop()),
       write: (chunk) => {
         let messages: OutgoingMessage[];
         try {

@@ -54,8 +54,11 @@ async function readSource(): Promise<unknown> {
   }
 }
 
+// TEARDOWN_MAX_OUTAGE_MS: the sink's maxOutageMs (unset: the default, minutes, so only an abort ends the write)
+const maxOutage = process.env.TEARDOWN_MAX_OUTAGE_MS === undefined ? {} : { maxOutageMs: Number(process.env.TEARDOWN_MAX_OUTAGE_MS) };
+
 async function writeSink(options: Record<string, unknown>): Promise<unknown> {
-  const sink = createMessageSink({ ...options, "producer.timeout": REQUEST_TIMEOUT_MS, "producer.retry.times": 0 });
+  const sink = createMessageSink({ ...options, ...maxOutage, "producer.timeout": REQUEST_TIMEOUT_MS, "producer.retry.times": 0 }, { onLog: () => {} });
   const writer = sink.writable().getWriter();
   const body = new TextEncoder().encode("x");
   const write = writer.write({ topic: "teardown-topic", body });

@@ -25,7 +25,7 @@ const utf8 = new TextEncoder();
  */
 const EXIT_AFTER_OUTCOME_MS = 15_000;
 
-type Mode = "silent" | "garbage" | "refused" | "half-frame" | "broker-timeout" | "abort" | "cancel" | "store-missing";
+type Mode = "silent" | "garbage" | "refused" | "half-frame" | "broker-timeout" | "abort" | "cancel" | "store-missing" | "outage-bound";
 type Target = "source" | "sink-remoting" | "sink-grpc" | "pipeline";
 
 const servers: FakeServer[] = [];
@@ -78,6 +78,9 @@ const EXPECTED_CODES: Readonly<Record<Exclude<Mode, "abort" | "cancel">, readonl
   "half-frame": ["TIMEOUT"],
   "broker-timeout": ["TIMEOUT"],
   "store-missing": ["STORE_MISSING"],
+  // a remoting sink riding through an unanswering broker for 1.5 s, then failing with the bound (the gRPC sink
+  // does not fail with its bound against a proxy that never answers: seen here, not yet fixed)
+  "outage-bound": ["OUTAGE_EXCEEDED"],
 };
 
 interface Outcome { readonly target: string; readonly outcome: "ended" | { name?: string; code?: string; message?: string } }
@@ -85,9 +88,13 @@ interface Outcome { readonly target: string; readonly outcome: "ended" | { name?
 async function scenario(target: Target, mode: Mode): Promise<string | undefined> {
   const env: Record<string, string> = { TEARDOWN_TARGET: target, TEARDOWN_ADDRESS: addresses.get(mode)! };
   if (mode === "abort") env.TEARDOWN_ABORT_MS = "300";
+  // The sinks' failure modes are the fail-fast ones (maxOutageMs 0); "outage-bound" rides 1.5 s, and "abort"
+  // keeps the default bound of minutes, so the abort itself must stop a send held through the outage.
+  if (target.startsWith("sink-") && mode !== "abort") env.TEARDOWN_MAX_OUTAGE_MS = mode === "outage-bound" ? "1500" : "0";
   if (mode === "cancel") env.TEARDOWN_CANCEL_MS = "300";
   // an unmounted volume: the checkpoint store's directory does not exist
   if (mode === "store-missing") env.TEARDOWN_STORE_DIR = join(tmpdir(), `teardown-unmounted-${process.pid}-${Date.now()}`, "state");
+  if (mode === "outage-bound") env.TEARDOWN_ADDRESS = addresses.get("silent")!;
   const { exit, outcome: line, handles, stderr } = await runUntilExit("tests/teardown/start-failure-child.ts", env, EXIT_AFTER_OUTCOME_MS);
   const where = `${target} / ${mode}`;
   if (exit === "did not exit") return `${where}: still running ${EXIT_AFTER_OUTCOME_MS} ms after its outcome (a handle kept it alive) ${handles}; outcome ${line}`;
@@ -95,19 +102,19 @@ async function scenario(target: Target, mode: Mode): Promise<string | undefined>
   const { outcome } = JSON.parse(line) as Outcome;
   // stopping (abort, cancel) may end cleanly or with the reason; every other mode fails with its own error
   if (mode === "abort" || mode === "cancel") return undefined;
-  const expected = target === "sink-grpc" ? ["CONNECTION_FAILED", "TIMEOUT"] : EXPECTED_CODES[mode];
+  const expected = target === "sink-grpc" && mode !== "outage-bound" ? ["CONNECTION_FAILED", "TIMEOUT"] : EXPECTED_CODES[mode];
   if (outcome === "ended" || !expected.includes(outcome.code ?? "")) return `${where}: expected ${expected.join(" or ")}, got ${line}`;
   return undefined;
 }
 
-const MODES: readonly Mode[] = ["silent", "garbage", "refused", "half-frame", "broker-timeout", "abort", "cancel", "store-missing"];
+const MODES: readonly Mode[] = ["silent", "garbage", "refused", "half-frame", "broker-timeout", "abort", "cancel", "store-missing", "outage-bound"];
 
 for (const target of ["source", "sink-remoting", "sink-grpc", "pipeline"] as const) {
   s(`${target}: fails or stops while starting, then its process exits by itself`, async () => {
     // the gRPC sink never reaches a remoting route: the route-to-a-silent-broker mode is a remoting one
     // (cancel is a reader's: the sinks and the pipeline stop through abort; only the pipeline has a store)
     const modes = MODES.filter((m) => (m !== "broker-timeout" || target !== "sink-grpc") && (m !== "cancel" || target === "source")
-      && (m !== "store-missing" || target === "pipeline"));
+      && (m !== "store-missing" || target === "pipeline") && (m !== "outage-bound" || target === "sink-remoting"));
     const problems = (await Promise.all(modes.map((mode) => scenario(target, mode)))).filter((p) => p !== undefined);
     assert.equal(problems, [], problems.join("\n"));
   });
