@@ -230,6 +230,8 @@ export class SendEngine {
 
   #ack(receipt: SendReceipt): void {
     this.#acknowledged++;
+    // an acknowledgement ends an outage a probe could not (see #probeUntilAnswered); a no-op otherwise
+    if (this.#outageTarget) this.#outages?.succeeded(this.#outageTarget);
     this.#onAck?.(receipt);
   }
 
@@ -339,9 +341,12 @@ export class SendEngine {
     for (;;) {
       await abortableSleep(outages.retryDelayMs(target), this.#stopProbing.signal);
       if (this.#closed) throw new StreamClosedError("the sink was aborted during a broker outage");
+      // Without a probe (gRPC), the held sends themselves find out (each may then be stored once more), and the
+      // outage ends only with an acknowledgement (#ack): ending it here would restart its clock at every retry, so
+      // maxOutageMs would never be reached against a proxy that never answers.
+      if (!this.#transport.probe) return;
       try {
-        // without a probe, the held sends themselves find out (each may then be stored once more)
-        await this.#transport.probe?.(topic);
+        await this.#transport.probe(topic);
         outages.succeeded(target);
         return;
       } catch (error) {
