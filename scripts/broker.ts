@@ -82,7 +82,7 @@ export function classpath(version = rocketmqVersion()): string {
   return readFileSync(file, "utf8").trim();
 }
 
-function portOpen(port: number, host = "127.0.0.1", timeoutMs = 1000): Promise<boolean> {
+export function portOpen(port: number, host = "127.0.0.1", timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ port, host });
     const done = (ok: boolean) => {

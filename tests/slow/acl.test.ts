@@ -22,13 +22,10 @@
  * Ports: ACL_NAMESRV_PORT (41876), ACL_BROKER_PORT (42911; the broker also
  * takes port-2 and port+1), ACL_PROXY_PORT (41081), ACL_PROXY_REMOTING_PORT (41080).
  */
-import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { connect } from "node:net";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { inspect } from "node:util";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
@@ -42,14 +39,13 @@ import { createMessageSink } from "../../src/writable/create-sink.ts";
 import type { OutgoingMessage } from "../../src/writable/outgoing-message.ts";
 import { parseSinkOptions, type SinkOptionsInput } from "../../src/writable/sink-options.ts";
 import { randomName } from "../fixture/broker.ts";
+import { brokerScript, envPort, portOpen } from "../fixture/dedicated-broker.ts";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const PORTS = {
-  namesrv: port("ACL_NAMESRV_PORT", 41876),
-  broker: port("ACL_BROKER_PORT", 42911),
-  grpc: port("ACL_PROXY_PORT", 41081),
-  proxyRemoting: port("ACL_PROXY_REMOTING_PORT", 41080),
+  namesrv: envPort("ACL_NAMESRV_PORT", 41876),
+  broker: envPort("ACL_BROKER_PORT", 42911),
+  grpc: envPort("ACL_PROXY_PORT", 41081),
+  proxyRemoting: envPort("ACL_PROXY_REMOTING_PORT", 41080),
 };
 const NAMESRV = `127.0.0.1:${PORTS.namesrv}`;
 const ENDPOINTS = `127.0.0.1:${PORTS.grpc}`;
@@ -99,41 +95,7 @@ function log(msg: string): void {
   console.log(`  [acl] ${msg}`);
 }
 
-function brokerScript(command: "start" | "stop" | "clean"): string {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    ROCKETMQ_NAMESRV_PORT: String(PORTS.namesrv),
-    ROCKETMQ_BROKER_PORT: String(PORTS.broker),
-    ROCKETMQ_PROXY_PORT: String(PORTS.grpc),
-    ROCKETMQ_PROXY_REMOTING_PORT: String(PORTS.proxyRemoting),
-    ROCKETMQ_USE_DOCKER: "0",
-    ROCKETMQ_BROKER_CONF: brokerConf,
-    ROCKETMQ_PROXY_CONF: proxyConf,
-  };
-  // emptied, not deleted: Deno's child_process adds `env` to the parent's environment
-  env.ROCKETMQ_NAMESRV = "";
-  env.ROCKETMQ_ENDPOINTS = "";
-  const r = spawnSync(join(root, "node_modules", ".bin", "node"), [join(root, "scripts", "broker.ts"), command], {
-    cwd: root, env, encoding: "utf8", timeout: 300_000,
-  });
-  if (r.status !== 0) {
-    throw new Error(`scripts/broker.ts ${command} (ACL ports) exited ${r.status ?? r.signal}:\n${r.stdout}\n${r.stderr}`);
-  }
-  return r.stdout;
-}
 
-function portOpen(p: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ port: p, host: "127.0.0.1" });
-    const done = (open: boolean) => {
-      socket.destroy();
-      resolve(open);
-    };
-    socket.setTimeout(1000, () => done(false));
-    socket.once("connect", () => done(true));
-    socket.once("error", () => done(false));
-  });
-}
 
 /** mqadmin against the ACL cluster, signed with the super user's credentials (tools.yml in its home). */
 function admin(args: string[], attempt = 1): string {
@@ -240,11 +202,11 @@ async function setUp(): Promise<void> {
     for (let i = 0; i < 30 && await portOpen(p); i++) await new Promise((r) => setTimeout(r, 1000));
     assert.not.ok(await portOpen(p), `port ${p} must be free for the ACL broker`);
   }
-  brokerScript("clean");
+  brokerScript("clean", PORTS, { ROCKETMQ_BROKER_CONF: brokerConf, ROCKETMQ_PROXY_CONF: proxyConf });
   mkdirSync(join(STATE_DIR, "conf"), { recursive: true });
   writeFileSync(join(STATE_DIR, "conf", "tools.yml"), `accessKey: ${ADMIN.accessKey}\nsecretKey: ${ADMIN.secretKey}\n`);
   const t0 = Date.now();
-  brokerScript("start");
+  brokerScript("start", PORTS, { ROCKETMQ_BROKER_CONF: brokerConf, ROCKETMQ_PROXY_CONF: proxyConf });
   log(`broker with ACL started in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   await createTopics([TOPIC, OTHER_TOPIC]);
   admin(["createUser", "-u", ALICE.accessKey, "-p", ALICE.secretKey, "-t", "Normal"]);
@@ -256,9 +218,9 @@ async function setUp(): Promise<void> {
 
 s.after(() => {
   try {
-    brokerScript("stop");
+    brokerScript("stop", PORTS, { ROCKETMQ_BROKER_CONF: brokerConf, ROCKETMQ_PROXY_CONF: proxyConf });
   } finally {
-    brokerScript("clean");
+    brokerScript("clean", PORTS, { ROCKETMQ_BROKER_CONF: brokerConf, ROCKETMQ_PROXY_CONF: proxyConf });
   }
 });
 

@@ -14,11 +14,10 @@
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { alive, classpath } from "../../scripts/broker.ts";
+import { alive, classpath, portOpen } from "../../scripts/broker.ts";
 import { RemotingClient } from "../../src/remoting/client.ts";
 
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -60,18 +59,6 @@ export function rigLog(msg: string): void {
   console.log(`  [outage ${new Date().toISOString().slice(11, 23)}] ${msg}`);
 }
 
-export function portOpen(p: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ port: p, host: "127.0.0.1" });
-    const done = (open: boolean) => {
-      socket.destroy();
-      resolve(open);
-    };
-    socket.setTimeout(1000, () => done(false));
-    socket.once("connect", () => done(true));
-    socket.once("error", () => done(false));
-  });
-}
 
 type Jvm = "namesrv" | "broker";
 

@@ -23,12 +23,9 @@
  * broker also takes port-2 and port+1), SINK_STOP_PROXY_PORT (28081),
  * SINK_STOP_PROXY_REMOTING_PORT (28080). They must be free.
  */
-import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { connect } from "node:net";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
@@ -41,15 +38,14 @@ import type { ProducerTransport } from "../../src/writable/producer-transport.ts
 import { RemotingProducerTransport } from "../../src/writable/remoting-producer-transport.ts";
 import { RocketMQSink } from "../../src/writable/rocketmq-sink.ts";
 import { randomName } from "../fixture/broker.ts";
+import { brokerScript, envPort, portOpen } from "../fixture/dedicated-broker.ts";
 import { readTopicWithSource } from "../writable/source-readback.ts";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const PORTS = {
-  namesrv: port("SINK_STOP_NAMESRV_PORT", 29876),
-  broker: port("SINK_STOP_BROKER_PORT", 30911),
-  grpc: port("SINK_STOP_PROXY_PORT", 28081),
-  proxyRemoting: port("SINK_STOP_PROXY_REMOTING_PORT", 28080),
+  namesrv: envPort("SINK_STOP_NAMESRV_PORT", 29876),
+  broker: envPort("SINK_STOP_BROKER_PORT", 30911),
+  grpc: envPort("SINK_STOP_PROXY_PORT", 28081),
+  proxyRemoting: envPort("SINK_STOP_PROXY_REMOTING_PORT", 28080),
 };
 const NAMESRV = `127.0.0.1:${PORTS.namesrv}`;
 const BROKER = `127.0.0.1:${PORTS.broker}`;
@@ -65,41 +61,7 @@ function log(msg: string): void {
   console.log(`  [sink-broker-stop] ${msg}`);
 }
 
-/** Runs scripts/broker.ts <command> for the dedicated ports, in a child Node (blocks; nothing else runs meanwhile). */
-function brokerScript(command: "start" | "stop" | "clean"): string {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    ROCKETMQ_NAMESRV_PORT: String(PORTS.namesrv),
-    ROCKETMQ_BROKER_PORT: String(PORTS.broker),
-    ROCKETMQ_PROXY_PORT: String(PORTS.grpc),
-    ROCKETMQ_PROXY_REMOTING_PORT: String(PORTS.proxyRemoting),
-    ROCKETMQ_USE_DOCKER: "0",
-  };
-  // the shared cluster's addresses would make the script reuse it. Emptied, not deleted:
-  // Deno's child_process adds `env` to the parent's environment, so a deleted key comes back
-  env.ROCKETMQ_NAMESRV = "";
-  env.ROCKETMQ_ENDPOINTS = "";
-  const r = spawnSync(join(root, "node_modules", ".bin", "node"), [join(root, "scripts", "broker.ts"), command], {
-    cwd: root, env, encoding: "utf8", timeout: 300_000,
-  });
-  if (r.status !== 0) {
-    throw new Error(`scripts/broker.ts ${command} (dedicated ports) exited ${r.status ?? r.signal}:\n${r.stdout}\n${r.stderr}`);
-  }
-  return r.stdout;
-}
 
-function portOpen(p: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ port: p, host: "127.0.0.1" });
-    const done = (open: boolean) => {
-      socket.destroy();
-      resolve(open);
-    };
-    socket.setTimeout(1000, () => done(false));
-    socket.once("connect", () => done(true));
-    socket.once("error", () => done(false));
-  });
-}
 
 
 /** Stops the broker JVM this suite started (the proxy, which hosts the broker); the name server stays up. */
@@ -206,7 +168,7 @@ s("sync writes reject with a typed error, async streams report the unacknowledge
   const t0 = Date.now();
   const phase = (what: string) => log(`${what} at ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   try {
-    brokerScript("start");
+    brokerScript("start", PORTS);
     phase("dedicated broker up");
     const topic = randomName("sink_stop");
     await createTopicOnDedicated(topic);
@@ -242,7 +204,7 @@ s("sync writes reject with a typed error, async streams report the unacknowledge
       }
     }
 
-    brokerScript("start");
+    brokerScript("start", PORTS);
     phase("broker restarted on the same store");
     const stored = await readTopicWithSource(NAMESRV, topic, 300_000);
     phase(`read back ${stored.length} messages`);
@@ -268,7 +230,7 @@ s("sync writes reject with a typed error, async streams report the unacknowledge
     ok = true;
   } finally {
     // on failure keep the logs and store for a look; stop the JVMs either way
-    if (existsSync(STATE_DIR)) brokerScript(ok ? "clean" : "stop");
+    if (existsSync(STATE_DIR)) brokerScript(ok ? "clean" : "stop", PORTS);
     phase(ok ? "dedicated broker stopped and its state removed" : `dedicated broker stopped; state kept in ${STATE_DIR}`);
   }
 });
