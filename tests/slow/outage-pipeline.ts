@@ -156,7 +156,7 @@ export async function runOutagePipeline(options: {
   };
   try {
     const maxOutageMs = options.maxOutageMs ?? 180_000;
-    const cp = checkpoint({ pipelineId: "outage", intervalMs: 1000, store: new FileOffsetStore(join(dir, "state")), onLog: log("checkpoint") });
+    const cp = checkpoint({ pipelineId: "outage", intervalMs: 1000, store: new FileOffsetStore(join(dir, "state"), { create: true }), onLog: log("checkpoint") });
     const stop = new AbortController();
     let epochs = 0;
     const covers = (offsets: ReadonlyMap<string, number>) => [...ends].every(([k, end]) => (offsets.get(k) ?? 0) >= end);

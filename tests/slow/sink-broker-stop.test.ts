@@ -193,12 +193,12 @@ s("sync writes reject with a typed error, async streams report the unacknowledge
         assert.ok(transportCodes.includes((err as RocketMQError).code), `${r.name}: code ${(err as RocketMQError).code}`);
         assert.match((err as Error).message, r.kind === "remoting" ? BROKER : ENDPOINTS, `${r.name}: the error names the broker`);
         if (err instanceof ConnectionError) assert.is(err.address, r.kind === "remoting" ? BROKER : ENDPOINTS);
-        assert.equal(r.sink.stats, { acknowledged: r.resolved, unacknowledged: 1 }, `${r.name}: only the failed write is unacknowledged`);
+        assert.equal(r.sink.stats, { acknowledged: r.resolved, unacknowledged: 1, outages: 0, resent: 0 }, `${r.name}: only the failed write is unacknowledged`);
       } else {
         assert.instance(err, SendError, `${r.name}: the stream errors with a SendError`);
         const unacked = (err as SendError).unacknowledged;
         assert.ok(unacked >= 1, `${r.name}: at least the failed send is unacknowledged`);
-        assert.equal(r.sink.stats, { acknowledged: r.resolved - unacked, unacknowledged: unacked },
+        assert.equal(r.sink.stats, { acknowledged: r.resolved - unacked, unacknowledged: unacked, outages: 0, resent: 0 },
           `${r.name}: acknowledged + unacknowledged = accepted, and the count is final`);
         assert.instance((err as Error).cause, RocketMQError, `${r.name}: the cause is the transport's typed error`);
       }
