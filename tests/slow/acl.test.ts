@@ -29,7 +29,7 @@ import { join } from "node:path";
 import { inspect } from "node:util";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { classpath, mqadmin } from "../../scripts/broker.ts";
+import { classpath, mqadmin, rocketmqVersion } from "../../scripts/broker.ts";
 import { BrokerError, ErrorCodes, RocketMQError } from "../../src/errors.ts";
 import { RocketMQSource, type SourceLogEntry } from "../../src/readable/rocketmq-source.ts";
 import { RemotingClient } from "../../src/remoting/client.ts";
@@ -207,7 +207,7 @@ async function setUp(): Promise<void> {
   writeFileSync(join(STATE_DIR, "conf", "tools.yml"), `accessKey: ${ADMIN.accessKey}\nsecretKey: ${ADMIN.secretKey}\n`);
   const t0 = Date.now();
   brokerScript("start", PORTS, { ROCKETMQ_BROKER_CONF: brokerConf, ROCKETMQ_PROXY_CONF: proxyConf });
-  log(`broker with ACL started in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  log(`broker with ACL (RocketMQ ${rocketmqVersion()}) started in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   await createTopics([TOPIC, OTHER_TOPIC]);
   admin(["createUser", "-u", ALICE.accessKey, "-p", ALICE.secretKey, "-t", "Normal"]);
   admin(["createUser", "-u", BOB.accessKey, "-p", BOB.secretKey, "-t", "Normal"]);
