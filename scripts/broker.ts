@@ -132,41 +132,47 @@ export function extraProxyConf(value: string | undefined): Record<string, unknow
   return parsed as Record<string, unknown>;
 }
 
+/**
+ * The broker.conf lines every local test broker shares (this script's and the outage suites' bare brokers): one
+ * master on loopback, its store under `dir`, small files because the 2-core test machine and its disk are shared.
+ */
+export function brokerConfLines(o: { readonly namesrvPort: number; readonly brokerPort: number; readonly dir: string }): string[] {
+  return [
+    "brokerClusterName=DefaultCluster",
+    "brokerName=broker-a",
+    "brokerId=0",
+    "brokerIP1=127.0.0.1",
+    `listenPort=${o.brokerPort}`,
+    `namesrvAddr=127.0.0.1:${o.namesrvPort}`,
+    `storePathRootDir=${join(o.dir, "store")}`,
+    `storePathCommitLog=${join(o.dir, "store", "commitlog")}`,
+    "mappedFileSizeCommitLog=67108864",
+    "mappedFileSizeConsumeQueue=600000",
+    "maxIndexNum=10000",
+    "maxHashSlotNum=4000",
+    "autoCreateTopicEnable=true",
+    "autoCreateSubscriptionGroup=true",
+    "flushDiskType=ASYNC_FLUSH",
+    "diskMaxUsedSpaceRatio=95",
+  ];
+}
+
 function writeConfigs(): { namesrvConf: string; brokerConf: string; proxyConf: string } {
   mkdirSync(join(stateDir, "store"), { recursive: true });
   const namesrvConf = join(stateDir, "namesrv.properties");
   writeFileSync(namesrvConf, `listenPort=${ports.namesrv}\n`);
   const brokerConf = join(stateDir, "broker.conf");
-  writeFileSync(
-    brokerConf,
-    [
-      "brokerClusterName=DefaultCluster",
-      "brokerName=broker-a",
-      "brokerId=0",
-      "brokerIP1=127.0.0.1",
-      `listenPort=${ports.broker}`,
-      `namesrvAddr=127.0.0.1:${ports.namesrv}`,
-      `storePathRootDir=${join(stateDir, "store")}`,
-      `storePathCommitLog=${join(stateDir, "store", "commitlog")}`,
-      // small files: the 2-core test machine and its disk are shared with everything else
-      "mappedFileSizeCommitLog=67108864",
-      "mappedFileSizeConsumeQueue=600000",
-      "maxIndexNum=10000",
-      "maxHashSlotNum=4000",
-      "autoCreateTopicEnable=true",
-      "autoCreateSubscriptionGroup=true",
-      "enablePropertyFilter=true",
-      "flushDiskType=ASYNC_FLUSH",
-      "diskMaxUsedSpaceRatio=95",
-      // A benchmark writes gigabytes per run: keep two hours of commit log and
-      // delete expired files every hour, not only at the default 4 am, so a
-      // long-lived dev broker does not fill the disk (55 GB seen here).
-      "fileReservedTime=2",
-      `deleteWhen=${Array.from({ length: 24 }, (_, h) => String(h).padStart(2, "0")).join(";")}`,
-      ...extraBrokerConf(process.env.ROCKETMQ_BROKER_CONF),
-      "",
-    ].join("\n"),
-  );
+  writeFileSync(brokerConf, [
+    ...brokerConfLines({ namesrvPort: ports.namesrv, brokerPort: ports.broker, dir: stateDir }),
+    "enablePropertyFilter=true",
+    // A benchmark writes gigabytes per run: keep two hours of commit log and
+    // delete expired files every hour, not only at the default 4 am, so a
+    // long-lived dev broker does not fill the disk (55 GB seen here).
+    "fileReservedTime=2",
+    `deleteWhen=${Array.from({ length: 24 }, (_, h) => String(h).padStart(2, "0")).join(";")}`,
+    ...extraBrokerConf(process.env.ROCKETMQ_BROKER_CONF),
+    "",
+  ].join("\n"));
   // 4.x configures logback from $ROCKETMQ_HOME/conf and exits when the file is missing (5.x has its own)
   mkdirSync(join(stateDir, "conf"), { recursive: true });
   const logback = `<configuration><appender name="F" class="ch.qos.logback.core.FileAppender"><file>${join(stateDir, "rocketmq.log")}</file>` +

@@ -91,6 +91,29 @@ function ascendingPerQueue(records: readonly SourceRecord<string>[]): void {
 
 const total = () => expected.reduce((n, q) => n + q.length, 0);
 
+/**
+ * Reads until the stream ends or errors, collecting the records of each chunk. A source that never errors would
+ * hang the test: the reader is cancelled after 30 s.
+ */
+async function readUntilError<C>(reader: ReadableStreamDefaultReader<C>, recordsOf: (chunk: C) => readonly SourceRecord<string>[]):
+  Promise<{ got: SourceRecord<string>[]; error: unknown }> {
+  const got: SourceRecord<string>[] = [];
+  let error: unknown;
+  const timer = setTimeout(() => void reader.cancel(new Error("no error within 30 s")), 30_000);
+  try {
+    for (;;) {
+      const r = await reader.read();
+      if (r.done) break;
+      got.push(...recordsOf(r.value));
+    }
+  } catch (e) {
+    error = e;
+  } finally {
+    clearTimeout(timer);
+  }
+  return { got, error };
+}
+
 async function readAll(source: RocketMQSource<string>): Promise<SourceRecord<string>[]> {
   const reader = source.getReader();
   try {
@@ -147,21 +170,7 @@ s("fail: the records before the first undecodable message arrive, then the strea
     .setStartFromEarliest();
   const reader = source.getReader();
   await sleep(3000);
-  const got: SourceRecord<string>[] = [];
-  let error: unknown;
-  // a source that never errors would hang here: give up after 30 s
-  const timer = setTimeout(() => void reader.cancel(new Error("no error within 30 s")), 30_000);
-  try {
-    for (;;) {
-      const r = await reader.read();
-      if (r.done) break;
-      got.push(...r.value.records);
-    }
-  } catch (e) {
-    error = e;
-  } finally {
-    clearTimeout(timer);
-  }
+  const { got, error } = await readUntilError(reader, (batch) => batch.records);
   assert.instance(error, DecodeFailedError, `got ${error}`);
   const e = error as DecodeFailedError;
   assert.equal(e.location && { ...e.location, msgId: undefined }, { topic, brokerName: "broker-a", queueId: 0, queueOffset: 3, msgId: undefined });
@@ -186,20 +195,7 @@ s("fail, one record per chunk (records()): every record before the undecodable o
   const source = utf8Source(topic, group("poison_fail_rec"), { highWaterMark: 8, options: { decodeFailurePolicy: "fail" } }).setStartFromEarliest();
   const reader = source.records().getReader();
   await sleep(3000); // batches wait in the source's queue meanwhile
-  const got: SourceRecord<string>[] = [];
-  let error: unknown;
-  const timer = setTimeout(() => void reader.cancel(new Error("no error within 30 s")), 30_000);
-  try {
-    for (;;) {
-      const r = await reader.read();
-      if (r.done) break;
-      got.push(r.value);
-    }
-  } catch (e) {
-    error = e;
-  } finally {
-    clearTimeout(timer);
-  }
+  const { got, error } = await readUntilError(reader, (record) => [record]);
   assert.instance(error, DecodeFailedError, `got ${error}`);
   assert.is((error as DecodeFailedError).location?.queueOffset, 3);
   ascendingPerQueue(got);

@@ -17,7 +17,7 @@ import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { alive, classpath, portOpen } from "../../scripts/broker.ts";
+import { alive, brokerConfLines, classpath, portOpen } from "../../scripts/broker.ts";
 import { RemotingClient } from "../../src/remoting/client.ts";
 
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -33,22 +33,7 @@ function writeConfigs(): void {
   mkdirSync(join(STATE_DIR, "store"), { recursive: true });
   writeFileSync(join(STATE_DIR, "namesrv.properties"), `listenPort=${PORTS.namesrv}\n`);
   writeFileSync(join(STATE_DIR, "broker.conf"), [
-    "brokerClusterName=DefaultCluster",
-    "brokerName=broker-a",
-    "brokerId=0",
-    "brokerIP1=127.0.0.1",
-    `listenPort=${PORTS.broker}`,
-    `namesrvAddr=${NAMESRV}`,
-    `storePathRootDir=${join(STATE_DIR, "store")}`,
-    `storePathCommitLog=${join(STATE_DIR, "store", "commitlog")}`,
-    "mappedFileSizeCommitLog=67108864",
-    "mappedFileSizeConsumeQueue=600000",
-    "maxIndexNum=10000",
-    "maxHashSlotNum=4000",
-    "autoCreateTopicEnable=true",
-    "autoCreateSubscriptionGroup=true",
-    "flushDiskType=ASYNC_FLUSH",
-    "diskMaxUsedSpaceRatio=95",
+    ...brokerConfLines({ namesrvPort: PORTS.namesrv, brokerPort: PORTS.broker, dir: STATE_DIR }),
     // a restarted name server learns the broker's routes at its next registration: every 10 s, not 30
     "registerNameServerPeriod=10000",
     "",
